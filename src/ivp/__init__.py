@@ -1,0 +1,3 @@
+"""ivp: information system for integral safety policy in Dutch municipalities."""
+
+__version__ = "0.1.0"

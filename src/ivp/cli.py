@@ -1,0 +1,186 @@
+"""The ``ivp`` command: thin click commands that mirror the pipeline. Help texts and messages are Dutch."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import pandas as pd
+
+from ivp.lib.errors import IvpError
+from ivp.lib.fmt import number
+from ivp.lib.i18n import _
+from ivp.store import LoadResult, Store
+from ivp.workspace import Workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _workspace_option(func: F) -> F:
+    return click.option(
+        "--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=None,
+        help=_("Werkmap (standaard: de huidige map)."),
+    )(func)  # type: ignore[return-value]
+
+
+def open_workspace(path: Path | None) -> Workspace:
+    """Open the workspace at ``path`` (or the current folder) or exit with a Dutch message."""
+    try:
+        return Workspace.open((path or Path.cwd()).resolve())
+    except IvpError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+class IvpGroup(click.Group):
+    """A click group that turns domain errors into clean Dutch messages with a non-zero exit."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except IvpError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=IvpGroup, help=_("ivp: informatiesysteem voor integrale veiligheid."))
+@click.version_option(package_name="ivp")
+def main() -> None:
+    pass
+
+
+@main.command("init", help=_("Maak een nieuwe werkmap voor een gemeente."))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--gemeente", required=True, help=_("CBS-gemeentecode, bijvoorbeeld GM0505."))
+@click.option("--naam", default=None, help=_("Naam van de gemeente, bijvoorbeeld Dordrecht."))
+def init_cmd(directory: Path, gemeente: str, naam: str | None) -> None:
+    ws = Workspace.create(directory.resolve(), gemeente.upper(), naam)
+    Store(ws.store_path).close()
+    click.echo(_("Werkmap gemaakt in {root} voor {code}.").format(root=ws.root, code=ws.gemeente))
+    click.echo(_("Volgende stap: ivp ingest cbs 47018NED --workspace {root}").format(root=ws.root))
+
+
+@main.group("ingest", cls=IvpGroup, help=_("Laad gegevens uit een bron in de werkmap."))
+def ingest_group() -> None:
+    pass
+
+
+def _report_load(result: LoadResult) -> None:
+    if result.action == "ongewijzigd":
+        click.echo(_("{dataset}: ongewijzigd, dezelfde gegevens waren al geladen.").format(dataset=result.dataset))
+    elif result.action == "vervangen":
+        click.echo(
+            _("{dataset}: {rows} rijen geladen; vervangt de eerdere versie ({old}).").format(
+                dataset=result.dataset, rows=number(result.row_count), old=result.previous_vintage or "?"
+            )
+        )
+    else:
+        click.echo(_("{dataset}: {rows} rijen geladen.").format(dataset=result.dataset,
+                                                              rows=number(result.row_count)))
+
+
+def _ingest(workspace: Path | None, adapter_id: str, location: str | None, dataset: str | None,
+            force: bool) -> None:
+    from ivp.sources.base import ingest
+
+    ws = open_workspace(workspace)
+    with Store(ws.store_path) as store:
+        _report_load(ingest(store, adapter_id, location, dataset=dataset, force=force))
+
+
+_force_option = click.option("--force", is_flag=True, help=_("Laad ook een oudere versie dan de geladen."))
+
+
+@ingest_group.command("cbs", help=_("Laad een CBS-tabel (47018NED, 47022NED, 85984NED), live of uit een map."))
+@click.argument("table")
+@click.option("--from", "folder", type=click.Path(exists=True, file_okay=False), default=None,
+              help=_("Map zoals cbsodata.download_data die schrijft; zonder deze optie live van CBS."))
+@_force_option
+@_workspace_option
+def ingest_cbs(table: str, folder: str | None, force: bool, workspace: Path | None) -> None:
+    _ingest(workspace, "cbs", folder, table.upper(), force)
+
+
+def _file_command(adapter_id: str, help_text: str) -> None:
+    @ingest_group.command(adapter_id, help=help_text)
+    @click.argument("file", type=click.Path(dir_okay=False))
+    @_force_option
+    @_workspace_option
+    def command(file: str, force: bool, workspace: Path | None) -> None:
+        _ingest(workspace, adapter_id, file, None, force)
+
+
+_file_command("bevolking", _("Laad bevolking per gemeente en jaar (csv)."))
+_file_command("geo", _("Laad grenzen van gemeenten, wijken of buurten (GeoJSON of GeoPackage)."))
+_file_command("politie-overlast", _("Laad overlastregistraties van de politie (csv of xlsx)."))
+_file_command("politie-incidenten", _("Laad een incidentexport van de politie (csv of xlsx)."))
+_file_command("politie-landelijk", _("Laad een landelijke reeks van de politie (NL_Crime.csv, NL_Disorder.csv)."))
+
+
+@main.command("sources", help=_("Toon wat er geladen is, met herkomst."))
+@click.option("--json", "as_json", is_flag=True, help=_("Uitvoer als JSON."))
+@_workspace_option
+def sources_cmd(as_json: bool, workspace: Path | None) -> None:
+    ws = open_workspace(workspace)
+    with Store(ws.store_path) as store:
+        frame = store.sources()
+    if as_json:
+        click.echo(frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=2))
+        return
+    if frame.empty:
+        click.echo(_("Nog niets geladen. Begin met: ivp ingest cbs 47018NED"))
+        return
+    for row in frame.itertuples():
+        click.echo(f"{row.source_id}/{row.dataset}: {row.title}")
+        click.echo("  " + _("uitgever {publisher}, licentie {licence}, versie {vintage}, periode {period}").format(
+            publisher=row.publisher, licence=row.licence, vintage=row.vintage or "–", period=row.period or "–"))
+        click.echo("  " + _("{rows} rijen uit {origin}, opgehaald {retrieved}").format(
+            rows=number(int(row.row_count)), origin=row.origin, retrieved=row.retrieved_at))
+
+
+@main.command("figures", help=_("Aantallen per soort misdrijf per jaar; voorlopige jaren gemarkeerd."))
+@click.option("--gemeente", required=True, help=_("CBS-gemeentecode, bijvoorbeeld GM0505."))
+@click.option("--wijk", "level", flag_value="wijk", help=_("Per wijk in de gemeente."))
+@click.option("--buurt", "level", flag_value="buurt", help=_("Per buurt in de gemeente."))
+@click.option("--csv", "fmt", flag_value="csv", help=_("Uitvoer als CSV."))
+@click.option("--json", "fmt", flag_value="json", help=_("Uitvoer als JSON."))
+@_workspace_option
+def figures_cmd(gemeente: str, level: str | None, fmt: str | None, workspace: Path | None) -> None:
+    from ivp.reports.figures import figures_table
+
+    ws = open_workspace(workspace)
+    with Store(ws.store_path) as store:
+        frame = figures_table(store, gemeente.upper(), level or "gemeente")  # type: ignore[arg-type]
+    if frame.empty:
+        raise click.ClickException(
+            _("Geen cijfers voor {code} op dit niveau. Laad eerst gegevens: ivp ingest cbs 47018NED").format(
+                code=gemeente)
+        )
+    frame["voorlopig"] = frame["status"] == "voorlopig"
+    if fmt == "csv":
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+    elif fmt == "json":
+        records = json.loads(frame.to_json(orient="records", force_ascii=False))
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        _print_wide(frame)
+
+
+def _print_wide(frame: pd.DataFrame) -> None:
+    years = sorted(frame["jaar"].unique())
+    provisional = set(frame.loc[frame["voorlopig"], "jaar"])
+    wide = frame.pivot_table(index=["regio", "regio_naam", "soort"], columns="jaar", values="aantal",
+                             aggfunc="first")
+    header = [_("regio"), _("soort")] + [f"{y}{'*' if y in provisional else ''}" for y in years]
+    click.echo("\t".join(header))
+    for (code, name, soort), row in wide.iterrows():
+        cells = [number(row.get(y)) for y in years]
+        click.echo("\t".join([f"{code} {name}", str(soort), *cells]))
+    if provisional:
+        click.echo(_("* voorlopige cijfers"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Leaf helpers: imports nothing else of ivp."""

@@ -1,0 +1,58 @@
+"""Dutch formatting of numbers, percentages and dates for everything a user reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+MONTHS_NL = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def number(value: float | int | None, decimals: int = 0) -> str:
+    """Format a number the Dutch way: ``1.234``, ``7,4``; ``None``/NaN becomes an en dash.
+
+    >>> number(1234)
+    '1.234'
+    >>> number(7.44, 1)
+    '7,4'
+    >>> number(-1234567.5, 1)
+    '-1.234.567,5'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def percent(value: float | None, decimals: int = 0, signed: bool = True) -> str:
+    """Format a fraction-free percentage: ``-58%``, ``+12%``, ``7,5%``.
+
+    >>> percent(-57.6)
+    '-58%'
+    >>> percent(12.0)
+    '+12%'
+    >>> percent(0.0)
+    '0%'
+    """
+    if value is None or math.isnan(value):
+        return "–"
+    if math.isinf(value):
+        return "n.v.t."
+    text = number(value, decimals)
+    if signed and round(value, decimals) > 0:
+        text = "+" + text
+    if text in ("-0", "+0"):
+        text = "0"
+    return text + "%"
+
+
+def date(value: dt.date) -> str:
+    """Format a date as ``22 november 2026``.
+
+    >>> date(dt.date(2026, 11, 22))
+    '22 november 2026'
+    """
+    return f"{value.day} {MONTHS_NL[value.month - 1]} {value.year}"

@@ -1,0 +1,1 @@
+"""Reports: context (dataclasses from stats results) → templates → HTML → PDF, DOCX, xlsx."""
