@@ -22,9 +22,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _workspace_option(func: F) -> F:
     return click.option(
-        "--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=None,
+        "--workspace",
+        "-w",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
         help=_("Werkmap (standaard: de huidige map)."),
-    )(func)  # type: ignore[return-value]
+    )(func)
 
 
 def open_workspace(path: Path | None) -> Workspace:
@@ -69,7 +72,9 @@ def ingest_group() -> None:
 
 def _report_load(result: LoadResult) -> None:
     if result.action == "ongewijzigd":
-        click.echo(_("{dataset}: ongewijzigd, dezelfde gegevens waren al geladen.").format(dataset=result.dataset))
+        click.echo(
+            _("{dataset}: ongewijzigd, dezelfde gegevens waren al geladen.").format(dataset=result.dataset)
+        )
     elif result.action == "vervangen":
         click.echo(
             _("{dataset}: {rows} rijen geladen; vervangt de eerdere versie ({old}).").format(
@@ -77,26 +82,37 @@ def _report_load(result: LoadResult) -> None:
             )
         )
     else:
-        click.echo(_("{dataset}: {rows} rijen geladen.").format(dataset=result.dataset,
-                                                              rows=number(result.row_count)))
+        click.echo(
+            _("{dataset}: {rows} rijen geladen.").format(
+                dataset=result.dataset, rows=number(result.row_count)
+            )
+        )
 
 
-def _ingest(workspace: Path | None, adapter_id: str, location: str | None, dataset: str | None,
-            force: bool) -> None:
+def _ingest(
+    workspace: Path | None, adapter_id: str, location: str | None, dataset: str | None, force: bool
+) -> None:
     from ivp.sources.base import ingest
 
     ws = open_workspace(workspace)
     with Store(ws.store_path) as store:
-        _report_load(ingest(store, adapter_id, location, dataset=dataset, force=force))
+        _report_load(ingest(store, adapter_id, location, dataset=dataset, force=force, gemeente=ws.gemeente))
 
 
 _force_option = click.option("--force", is_flag=True, help=_("Laad ook een oudere versie dan de geladen."))
 
 
-@ingest_group.command("cbs", help=_("Laad een CBS-tabel (47018NED, 47022NED, 85984NED), live of uit een map."))
+@ingest_group.command(
+    "cbs", help=_("Laad een CBS-tabel (47018NED, 47022NED, 85984NED), live of uit een map.")
+)
 @click.argument("table")
-@click.option("--from", "folder", type=click.Path(exists=True, file_okay=False), default=None,
-              help=_("Map zoals cbsodata.download_data die schrijft; zonder deze optie live van CBS."))
+@click.option(
+    "--from",
+    "folder",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help=_("Map zoals cbsodata.download_data die schrijft; zonder deze optie live van CBS."),
+)
 @_force_option
 @_workspace_option
 def ingest_cbs(table: str, folder: str | None, force: bool, workspace: Path | None) -> None:
@@ -116,7 +132,9 @@ _file_command("bevolking", _("Laad bevolking per gemeente en jaar (csv)."))
 _file_command("geo", _("Laad grenzen van gemeenten, wijken of buurten (GeoJSON of GeoPackage)."))
 _file_command("politie-overlast", _("Laad overlastregistraties van de politie (csv of xlsx)."))
 _file_command("politie-incidenten", _("Laad een incidentexport van de politie (csv of xlsx)."))
-_file_command("politie-landelijk", _("Laad een landelijke reeks van de politie (NL_Crime.csv, NL_Disorder.csv)."))
+_file_command(
+    "politie-landelijk", _("Laad een landelijke reeks van de politie (NL_Crime.csv, NL_Disorder.csv).")
+)
 
 
 @main.command("sources", help=_("Toon wat er geladen is, met herkomst."))
@@ -134,10 +152,21 @@ def sources_cmd(as_json: bool, workspace: Path | None) -> None:
         return
     for row in frame.itertuples():
         click.echo(f"{row.source_id}/{row.dataset}: {row.title}")
-        click.echo("  " + _("uitgever {publisher}, licentie {licence}, versie {vintage}, periode {period}").format(
-            publisher=row.publisher, licence=row.licence, vintage=row.vintage or "–", period=row.period or "–"))
-        click.echo("  " + _("{rows} rijen uit {origin}, opgehaald {retrieved}").format(
-            rows=number(int(row.row_count)), origin=row.origin, retrieved=row.retrieved_at))
+        click.echo(
+            "  "
+            + _("uitgever {publisher}, licentie {licence}, versie {vintage}, periode {period}").format(
+                publisher=row.publisher,
+                licence=row.licence,
+                vintage=row.vintage or "–",
+                period=row.period or "–",
+            )
+        )
+        click.echo(
+            "  "
+            + _("{rows} rijen uit {origin}, opgehaald {retrieved}").format(
+                rows=number(int(str(row.row_count))), origin=row.origin, retrieved=row.retrieved_at
+            )
+        )
 
 
 @main.command("figures", help=_("Aantallen per soort misdrijf per jaar; voorlopige jaren gemarkeerd."))
@@ -156,7 +185,8 @@ def figures_cmd(gemeente: str, level: str | None, fmt: str | None, workspace: Pa
     if frame.empty:
         raise click.ClickException(
             _("Geen cijfers voor {code} op dit niveau. Laad eerst gegevens: ivp ingest cbs 47018NED").format(
-                code=gemeente)
+                code=gemeente
+            )
         )
     frame["voorlopig"] = frame["status"] == "voorlopig"
     if fmt == "csv":
@@ -171,13 +201,15 @@ def figures_cmd(gemeente: str, level: str | None, fmt: str | None, workspace: Pa
 def _print_wide(frame: pd.DataFrame) -> None:
     years = sorted(frame["jaar"].unique())
     provisional = set(frame.loc[frame["voorlopig"], "jaar"])
-    wide = frame.pivot_table(index=["regio", "regio_naam", "soort"], columns="jaar", values="aantal",
-                             aggfunc="first")
+    wide = frame.pivot_table(
+        index=["regio", "regio_naam", "soort"], columns="jaar", values="aantal", aggfunc="first"
+    )
     header = [_("regio"), _("soort")] + [f"{y}{'*' if y in provisional else ''}" for y in years]
     click.echo("\t".join(header))
-    for (code, name, soort), row in wide.iterrows():
+    for key, row in wide.iterrows():
+        code, name, soort = (str(part) for part in key)  # type: ignore[attr-defined]
         cells = [number(row.get(y)) for y in years]
-        click.echo("\t".join([f"{code} {name}", str(soort), *cells]))
+        click.echo("\t".join([f"{code} {name}", soort, *cells]))
     if provisional:
         click.echo(_("* voorlopige cijfers"))
 

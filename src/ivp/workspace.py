@@ -56,8 +56,10 @@ class Workspace:
         path = root / CONFIG_NAME
         if not path.exists():
             raise ConfigError(
-                _("Geen werkmap gevonden in {root}: {name} ontbreekt. Maak er een met 'ivp init {root} "
-                  "--gemeente GMxxxx' of geef --workspace.").format(root=root, name=CONFIG_NAME)
+                _(
+                    "Geen werkmap gevonden in {root}: {name} ontbreekt. Maak er een met 'ivp init {root} "
+                    "--gemeente GMxxxx' of geef --workspace."
+                ).format(root=root, name=CONFIG_NAME)
             )
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -94,7 +96,9 @@ class Workspace:
                 _("'{code}' is geen CBS-gemeentecode; gebruik de vorm GM0505.").format(code=gemeente)
             )
         if (root / CONFIG_NAME).exists():
-            raise ConfigError(_("{root} is al een werkmap ({name} bestaat).").format(root=root, name=CONFIG_NAME))
+            raise ConfigError(
+                _("{root} is al een werkmap ({name} bestaat).").format(root=root, name=CONFIG_NAME)
+            )
         root.mkdir(parents=True, exist_ok=True)
         write_atomic(root / CONFIG_NAME, DEFAULT_CONFIG.format(code=gemeente, naam=naam or gemeente))
         ws = cls.open(root)
@@ -106,14 +110,20 @@ class Workspace:
 def _int(table: dict[str, Any], key: str, default: int, path: Path) -> int:
     value = table.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ConfigError(_("{path}: {key} moet een geheel getal >= 0 zijn, niet {value!r}.").format(
-            path=path, key=key, value=value))
+        raise ConfigError(
+            _("{path}: {key} moet een geheel getal >= 0 zijn, niet {value!r}.").format(
+                path=path, key=key, value=value
+            )
+        )
     return value
 
 
 def _float(table: dict[str, Any], key: str, default: float, path: Path) -> float:
     value = table.get(key, default)
     if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value < 1:
-        raise ConfigError(_("{path}: {key} moet een getal tussen 0 en 1 zijn, niet {value!r}.").format(
-            path=path, key=key, value=value))
+        raise ConfigError(
+            _("{path}: {key} moet een getal tussen 0 en 1 zijn, niet {value!r}.").format(
+                path=path, key=key, value=value
+            )
+        )
     return float(value)

@@ -20,10 +20,7 @@ def figures_table(store: Store, gemeente: str, level: Level = "gemeente") -> pd.
     ``inwoners``. For ``level='gemeente'`` only the municipality's own rows; for wijk/buurt every area of
     that level inside the municipality. Rows are exactly as loaded (no sums are made here).
     """
-    if level == "gemeente":
-        where = "o.region = ?"
-    else:
-        where = "r.level = ? AND r.gemeente = ?"
+    where = "o.region = ?" if level == "gemeente" else "r.level = ? AND r.gemeente = ?"
     params: list[object] = [gemeente] if level == "gemeente" else [level, gemeente]
     return store.query(
         f"""

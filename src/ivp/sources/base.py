@@ -8,8 +8,10 @@ loading is the store's job (:meth:`ivp.store.Store.load`), atomic for every adap
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import importlib
+import pkgutil
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -27,10 +29,16 @@ class Raw:
     files: dict[str, bytes]
     retrieved_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None))
     dataset: str | None = None  # set when the caller names it (a CBS table id)
+    #: Context from the workspace, filled by :func:`ingest` so ``parse`` stays pure: the workspace's
+    #: municipality code and the known regions (lower-cased name -> code, and code -> level).
+    gemeente: str | None = None
+    region_names: Mapping[str, str] = field(default_factory=dict)
 
     def file_hash(self) -> str:
         """Hash over every file, in name order, so the same input always hashes the same."""
-        parts = b"".join(name.encode() + b"\0" + sha256_bytes(data).encode() for name, data in sorted(self.files.items()))
+        parts = b"".join(
+            name.encode() + b"\0" + sha256_bytes(data).encode() for name, data in sorted(self.files.items())
+        )
         return sha256_bytes(parts)
 
 
@@ -80,14 +88,26 @@ def adapter_ids() -> list[str]:
 
 def _import_all() -> None:
     # Importing the modules runs their @register decorators.
-    from ivp.sources import bevolking, cbs, geo, politie  # noqa: F401
+    import ivp.sources
+
+    for module in pkgutil.iter_modules(ivp.sources.__path__):
+        importlib.import_module(f"ivp.sources.{module.name}")
 
 
-def ingest(store: Store, adapter_id: str, location: str | None, *, dataset: str | None = None,
-           force: bool = False) -> LoadResult:
+def ingest(
+    store: Store,
+    adapter_id: str,
+    location: str | None,
+    *,
+    dataset: str | None = None,
+    force: bool = False,
+    gemeente: str | None = None,
+) -> LoadResult:
     """Fetch, parse and load one input: the whole pipeline for ``ivp ingest``."""
     adapter = get(adapter_id)
     raw = adapter.fetch(location, dataset=dataset)
+    names = store.query("SELECT lower(name) AS name, code FROM region_current WHERE name IS NOT NULL")
+    raw = replace(raw, gemeente=gemeente, region_names=dict(zip(names["name"], names["code"], strict=True)))
     batch = adapter.parse(raw)
     return store.load(batch, force=force)
 
@@ -95,13 +115,25 @@ def ingest(store: Store, adapter_id: str, location: str | None, *, dataset: str 
 def read_file(path: Path) -> bytes:
     """Read a whole input file, or raise an :class:`InputError` that says what is wrong."""
     if not path.exists():
-        raise InputError(code="file_missing", message=_("bestand bestaat niet."), file=str(path),
-                         hint=_("controleer het pad."))
+        raise InputError(
+            code="file_missing",
+            message=_("bestand bestaat niet."),
+            file=str(path),
+            hint=_("controleer het pad."),
+        )
     if path.is_dir():
-        raise InputError(code="is_directory", message=_("dit is een map, geen bestand."), file=str(path),
-                         hint=_("geef het pad van het bestand zelf."))
+        raise InputError(
+            code="is_directory",
+            message=_("dit is een map, geen bestand."),
+            file=str(path),
+            hint=_("geef het pad van het bestand zelf."),
+        )
     data = path.read_bytes()
     if not data.strip():
-        raise InputError(code="empty_file", message=_("het bestand is leeg."), file=str(path),
-                         hint=_("exporteer het bestand opnieuw."))
+        raise InputError(
+            code="empty_file",
+            message=_("het bestand is leeg."),
+            file=str(path),
+            hint=_("exporteer het bestand opnieuw."),
+        )
     return data

@@ -96,9 +96,9 @@ class Store:
         ):
             raise InputError(
                 code="older_vintage",
-                message=_(
-                    "deze versie ({new}) is ouder dan de geladen versie ({old}) van {dataset}."
-                ).format(new=prov.vintage, old=previous_vintage, dataset=prov.dataset),
+                message=_("deze versie ({new}) is ouder dan de geladen versie ({old}) van {dataset}.").format(
+                    new=prov.vintage, old=previous_vintage, dataset=prov.dataset
+                ),
                 file=prov.origin,
                 hint=_("laad de nieuwste versie, of gebruik --force om bewust terug te gaan."),
             )
