@@ -134,6 +134,11 @@ class Store:
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+        finally:
+            # Unregister only after COMMIT/ROLLBACK: in an aborted transaction it would fail and hide
+            # the original error.
+            for table in batch.tables:
+                self.con.unregister(f"_ivp_batch_{table}")
         return LoadResult(prov.source_id, prov.dataset, action, rows, previous_vintage)
 
     def _insert(self, table: str, frame: pd.DataFrame, source_id: str, dataset: str) -> None:
@@ -141,9 +146,7 @@ class Store:
         data = frame[columns].copy()
         data["source_id"] = source_id
         data["dataset"] = dataset
-        self.con.register("_ivp_batch", data)
-        try:
-            cols = ", ".join([*columns, "source_id", "dataset"])
-            self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _ivp_batch")
-        finally:
-            self.con.unregister("_ivp_batch")
+        view = f"_ivp_batch_{table}"
+        self.con.register(view, data)
+        cols = ", ".join([*columns, "source_id", "dataset"])
+        self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {view}")

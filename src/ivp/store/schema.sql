@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS source_history (
     file_hash    VARCHAR NOT NULL,
     previous_hash VARCHAR,
     row_count    BIGINT NOT NULL,
-    at           TIMESTAMP NOT NULL
+    recorded_at  TIMESTAMP NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS regions (
