@@ -1,0 +1,25 @@
+"""Docs that tests keep complete: the CLI reference matches --help."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_cli_reference_is_current() -> None:
+    spec = importlib.util.spec_from_file_location("gen_cli_docs", REPO / "scripts" / "gen_cli_docs.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    expected = module.render()
+    actual = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert actual == expected, "docs/cli.md is stale: run .venv/bin/python scripts/gen_cli_docs.py"
+
+
+def test_glossary_names_the_dutch_levels() -> None:
+    glossary = (REPO / "docs" / "glossary.md").read_text(encoding="utf-8")
+    for noun in ("melding", "casus", "veiligheidsbeeld", "wijk", "buurt", "gemeente"):
+        assert f"| {noun} " in glossary.lower(), noun
