@@ -1,0 +1,406 @@
+"""``politie-overlast``: nuisance registrations per code, area and period, as the police deliver them.
+
+Accepted shape (documented in ``docs/sources.md``, section Politie): one row per code x area x period with a
+count ("lang"), or one row per code x area with one count column per period ("breed": headers like
+``2022``, ``2023`` or ``mei 2023``). csv or xlsx; see :mod:`ivp.sources.politie` for the file rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ivp.lib.i18n import _
+from ivp.sources._common import parse_numbers
+from ivp.sources.base import Raw, register
+from ivp.sources.politie import (
+    LICENCE_DELIVERED,
+    OVERLAST_CODES,
+    PUBLISHER,
+    TOTAL_CODE,
+    RegionLookup,
+    Table,
+    category_parent,
+    fail_at,
+    fetch_file,
+    first_line,
+    label_index,
+    main_file,
+    read_table,
+    text_key,
+    thousands,
+)
+from ivp.store import Batch, Provenance
+
+SCHEME = "politie-overlast"
+MEASURE = "overlast_registraties"
+
+CODE_ALIASES = (
+    "code", "incidentcode", "overlastcode", "incidentsoort code", "maatschappelijke klasse code",
+    "mk code", "soort code", "soort", "soort overlast", "overlastsoort", "incidentsoort",
+    "maatschappelijke klasse", "categorie", "omschrijving", "overlast",
+)  # fmt: skip
+#: Most detailed first: a row with a buurt uses the buurt, else the wijk, else the municipality.
+AREA_ALIASES = (
+    "buurtcode", "wijkcode", "gemeentecode", "gebiedscode", "regiocode",
+    "buurt", "buurtnaam", "pleegbuurt", "wijk", "wijknaam", "pleegwijk",
+    "gemeente", "gemeentenaam", "pleeggemeente", "gebied", "gebiedsnaam", "regio", "regionaam",
+)  # fmt: skip
+YEAR_ALIASES = ("jaar", "registratiejaar", "pleegjaar")
+PERIOD_ALIASES = ("periode", "maand", "registratiemaand", "pleegmaand", "datum")
+COUNT_ALIASES = (
+    "aantal", "registraties", "aantal registraties", "aantal incidenten", "incidenten",
+    "aantal meldingen", "meldingen", "waarde",
+)  # fmt: skip
+STATUS_ALIASES = ("status",)
+PROVISIONAL_ALIASES = ("voorlopig",)
+LICENCE_ALIASES = ("licentie",)
+
+#: Spellings of nuisance types seen in municipal deliveries that differ from the police code list.
+EXTRA_LABELS = {
+    "totaal": TOTAL_CODE,
+    "totaal overlast": TOTAL_CODE,
+    "totaal registraties": TOTAL_CODE,
+    "verward persoon": "E33",
+    "overlast verward persoon": "E33",
+    "overlast door verwarde personen": "E33",
+    "jeugdoverlast": "E35",
+    "overlast jeugd": "E35",
+    "overlast door jeugd": "E35",
+    "overlast alcohol/drugs": "E38",
+    "overlast i.v.m. alcohol/drugs": "E38",
+    "overlast zwerver": "E41",
+    "dronkenschap": "F010",
+}
+
+MONTHS = {
+    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "maa": 3, "april": 4,
+    "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}  # fmt: skip
+_CODE = re.compile(r"^([A-Za-z]\d{2,3}|0\.0\.0)(?:$|[\s:\-–]+)")
+_NAMED_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+Period = tuple[str, int, int | None]
+
+
+def parse_period(text: str) -> Period | None:
+    """Read '2023', '2023-05', '2023M05', '05-2023', 'mei 2023', '2023 mei' or a date '2023-05-01'.
+
+    >>> parse_period("mei 2023"), parse_period("2023")
+    (('maand', 2023, 5), ('jaar', 2023, None))
+    """
+    value = text_key(text).replace(".", "")
+    patterns: list[tuple[str, tuple[int, int | None]]] = [
+        (r"(\d{4})(?:jj00)?", (1, None)),
+        (r"(\d{4})\s*(?:-|/|m|mm)\s*(\d{1,2})", (1, 2)),
+        (r"(\d{4})(\d{2})", (1, 2)),
+        (r"(\d{1,2})\s*[-/]\s*(\d{4})", (2, 1)),
+        (rf"({_NAMED_MONTH})\s*[-/ ]?\s*(\d{{4}})", (2, 1)),
+        (rf"(\d{{4}})\s*[-/ ]?\s*({_NAMED_MONTH})", (1, 2)),
+        (r"(\d{4})-(\d{2})-01(?:t00:00(?::00)?)?", (1, 2)),
+    ]
+    for pattern, (year_group, month_group) in patterns:
+        match = re.fullmatch(pattern, value)
+        if not match:
+            continue
+        year = int(match.group(year_group))
+        month: int | None = None
+        if month_group is not None:
+            part = match.group(month_group)
+            month = MONTHS[part] if part in MONTHS else int(part)
+        if not 1990 <= year <= 2100 or (month is not None and not 1 <= month <= 12):
+            return None
+        return ("jaar", year, None) if month is None else ("maand", year, month)
+    return None
+
+
+def _month(text: str) -> int | None:
+    key = text_key(text).replace(".", "")
+    if key in MONTHS:
+        return MONTHS[key]
+    if key.isdigit() and 1 <= int(key) <= 12:
+        return int(key)
+    return None
+
+
+@register
+class PolitieOverlast:
+    """Police nuisance registrations (csv or xlsx), counts per nuisance code, area and period."""
+
+    id = "politie-overlast"
+    title = "Overlastregistraties van de politie"
+
+    def fetch(self, location: str | None, *, dataset: str | None = None) -> Raw:
+        return fetch_file(location)
+
+    def parse(self, raw: Raw) -> Batch:
+        name, data = main_file(raw)
+        table = read_table(
+            name,
+            data,
+            raw.origin,
+            header_aliases=(*CODE_ALIASES, *COUNT_ALIASES, *YEAR_ALIASES, *PERIOD_ALIASES),
+            sheet_words=("overlast",),
+        )
+        long = _long_rows(table)
+        codes = _codes(table, long)
+        regions = _regions(table, long, raw)
+        grains, years, months = _periods(table, long)
+        observations = pd.DataFrame(
+            {
+                "measure": MEASURE,
+                "scheme": SCHEME,
+                "category": codes,
+                "region": regions,
+                "grain": grains,
+                "year": years.astype("int64"),
+                "month": months.astype("Int64"),
+                "value": long["value"].astype("float64"),
+                "status": _status(table, long),
+            },
+            index=long.index,
+        )
+        _check_duplicates(table, observations)
+        used = sorted(set(observations["category"]))
+        categories = pd.DataFrame(
+            {
+                "scheme": SCHEME,
+                "code": used,
+                "title": [OVERLAST_CODES[c] for c in used],
+                "parent": [category_parent(SCHEME, c) for c in used],
+                "is_total": [c == TOTAL_CODE for c in used],
+            }
+        )
+        first, last = int(observations["year"].min()), int(observations["year"].max())
+        provenance = Provenance(
+            source_id=self.id,
+            dataset=name,
+            title=_("Overlastregistraties van de politie"),
+            publisher=PUBLISHER,
+            licence=_licence(table),
+            origin=raw.origin,
+            file_hash=raw.file_hash(),
+            retrieved_at=raw.retrieved_at,
+            period=str(first) if first == last else f"{first}-{last}",
+        )
+        return Batch(
+            provenance,
+            {"observations": observations.reset_index(drop=True), "categories": categories},
+        )
+
+
+def _long_rows(table: Table) -> pd.DataFrame:
+    """Return one row per count: columns code, area, year, period, value, status, field; index = line."""
+    frame = table.frame
+    code_col = table.require("code", CODE_ALIASES)
+    count_col = table.column(COUNT_ALIASES)
+    year_col = table.column(YEAR_ALIASES)
+    period_col = table.column(PERIOD_ALIASES)
+    keep = {c for c in (code_col, year_col, period_col) if c}
+    if count_col is None:
+        period_cols = [c for c in frame.columns if c not in keep and parse_period(str(c)) is not None]
+        if not period_cols:
+            table.require("aantal", COUNT_ALIASES)  # raises missing_column with the accepted names
+        parts = []
+        for column in period_cols:
+            part = pd.DataFrame(index=frame.index)
+            part["period"] = str(column)
+            part["year"] = ""
+            part["value"] = parse_numbers(thousands(frame[column]), table.file, str(column), integer=True)
+            parts.append(part)
+        long = pd.concat(parts)
+    else:
+        if year_col is None and period_col is None:
+            table.require("jaar", (*YEAR_ALIASES, *PERIOD_ALIASES))
+        long = pd.DataFrame(index=frame.index)
+        long["period"] = frame[period_col] if period_col else ""
+        long["year"] = frame[year_col] if year_col else ""
+        long["value"] = parse_numbers(thousands(frame[count_col]), table.file, count_col, integer=True)
+    frame_cols = frame.reindex(long.index)
+    long["code"] = frame_cols[code_col]
+    return long
+
+
+def _codes(table: Table, long: pd.DataFrame) -> pd.Series:
+    code_col = table.require("code", CODE_ALIASES)
+    index = label_index(OVERLAST_CODES) | {text_key(k): v for k, v in EXTRA_LABELS.items()}
+    mapping: dict[str, str | None] = {}
+    for value in long["code"].unique():
+        key = text_key(str(value))
+        found = index.get(key) or index.get(re.sub(r"^melding\s+", "", key))
+        match = _CODE.match(str(value).strip())
+        if found is None and match and match.group(1).upper() in OVERLAST_CODES:
+            found = match.group(1).upper()
+        mapping[str(value)] = found
+    codes = long["code"].map(mapping)
+    unknown = codes.isna()
+    if unknown.any():
+        line = first_line(unknown)
+        value = long.loc[unknown, "code"].iloc[0]
+        raise fail_at(
+            "unknown_code",
+            _("onbekende overlastcode of -omschrijving '{value}'.").format(value=value)
+            if value
+            else _("de overlastcode ontbreekt."),
+            table,
+            line,
+            code_col,
+            _("gebruik een politiecode ({codes}) of de omschrijving uit de codelijst van de politie.").format(
+                codes=", ".join(c for c in OVERLAST_CODES if c != TOTAL_CODE)
+            ),
+        )
+    return codes.astype(str)
+
+
+def _regions(table: Table, long: pd.DataFrame, raw: Raw) -> pd.Series:
+    columns = [c for c in dict.fromkeys(table.column((a,)) for a in AREA_ALIASES) if c is not None]
+    if not columns:
+        if raw.gemeente:
+            return pd.Series(raw.gemeente, index=long.index)
+        table.require("gebied", AREA_ALIASES)
+    frame = table.frame.reindex(long.index)
+    lookup = RegionLookup(raw.region_names)
+    area = pd.Series("", index=long.index)
+    source = pd.Series("", index=long.index)
+    for column in columns:
+        fill = (area == "") & (frame[column] != "")
+        area = area.mask(fill, frame[column])
+        source = source.mask(fill, column)
+    mapping = {value: lookup.code(value) for value in area.unique() if value}
+    codes = area.map(mapping)
+    unknown = codes.isna()
+    if unknown.any():
+        line = first_line(unknown)
+        value = area[unknown].iloc[0]
+        field = source[unknown].iloc[0] or columns[0]
+        raise fail_at(
+            "unknown_region",
+            _("onbekend gebied '{value}'.").format(value=value) if value else _("het gebied ontbreekt."),
+            table,
+            line,
+            field,
+            _(
+                "gebruik CBS-codes (GM0505, WK050501, BU05050101), of laad eerst de gebieden "
+                "(ivp ingest cbs 47018NED of ivp ingest geo) zodat namen herkend worden."
+            ),
+        )
+    return codes.astype(str)
+
+
+def _periods(table: Table, long: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    year_col = table.column(YEAR_ALIASES)
+    period_col = table.column(PERIOD_ALIASES)
+    pairs = long[["year", "period"]].drop_duplicates()
+    mapping: dict[tuple[str, str], Period | None] = {}
+    for year_text, period_text in pairs.itertuples(index=False):
+        mapping[(year_text, period_text)] = _period(str(year_text), str(period_text))
+    parsed = pd.Series(
+        [mapping[(y, p)] for y, p in zip(long["year"], long["period"], strict=True)],
+        index=long.index,
+        dtype=object,
+    )
+    bad = parsed.isna()
+    if bad.any():
+        line = first_line(bad)
+        row = long[bad].iloc[0]
+        field = period_col if row["period"] and period_col else (year_col or str(row["period"]))
+        raise fail_at(
+            "invalid_period",
+            _("periode '{value}' is niet te lezen.").format(
+                value=" ".join(v for v in (row["year"], row["period"]) if v)
+            ),
+            table,
+            line,
+            field,
+            _("schrijf het jaar als 2023 en de maand als 5, mei, 2023-05 of mei 2023."),
+        )
+    grains = parsed.map(lambda p: p[0])
+    years = parsed.map(lambda p: p[1])
+    months = parsed.map(lambda p: p[2])
+    return grains, years, months
+
+
+def _period(year_text: str, period_text: str) -> Period | None:
+    if not period_text:
+        return parse_period(year_text) if year_text else None
+    month = _month(period_text) if year_text else None
+    if month is not None:
+        year = parse_period(year_text)
+        return ("maand", year[1], month) if year and year[0] == "jaar" else None
+    parsed = parse_period(period_text)
+    if parsed is not None and year_text:
+        year = parse_period(year_text)
+        if year is None or year[1] != parsed[1]:
+            return None  # 'jaar' and 'periode' disagree
+    return parsed
+
+
+def _status(table: Table, long: pd.DataFrame) -> pd.Series:
+    status_col = table.column(STATUS_ALIASES)
+    flag_col = table.column(PROVISIONAL_ALIASES)
+    status = pd.Series("definitief", index=long.index)
+    frame = table.frame.reindex(long.index)
+    if status_col:
+        text = frame[status_col].str.strip().str.lower()
+        bad = ~text.isin(["", "definitief", "voorlopig", "nader voorlopig"])
+        if bad.any():
+            raise fail_at(
+                "invalid_status",
+                _("status '{value}' is onbekend.").format(value=frame.loc[bad, status_col].iloc[0]),
+                table,
+                first_line(bad),
+                status_col,
+                _("gebruik 'definitief' of 'voorlopig'."),
+            )
+        status = status.mask(text.str.contains("voorlopig"), "voorlopig")
+    if flag_col:
+        text = frame[flag_col].str.strip().str.lower()
+        yes = text.isin(["j", "ja", "y", "yes", "true", "waar", "1", "x", "voorlopig"])
+        bad = ~(yes | text.isin(["", "n", "nee", "no", "false", "onwaar", "0"]))
+        if bad.any():
+            raise fail_at(
+                "invalid_status",
+                _("'{value}' is geen ja of nee.").format(value=frame.loc[bad, flag_col].iloc[0]),
+                table,
+                first_line(bad),
+                flag_col,
+                _("vul 'ja' in voor voorlopige cijfers, anders 'nee' of niets."),
+            )
+        status = status.mask(yes, "voorlopig")
+    return status
+
+
+def _check_duplicates(table: Table, observations: pd.DataFrame) -> None:
+    keys = observations[["category", "region", "grain", "year"]].assign(
+        month=observations["month"].fillna(0).astype("int64")
+    )
+    dup = keys.duplicated(keep=False)
+    if not dup.any():
+        return
+    first = keys[dup].iloc[0]
+    same = keys.index[(keys == first).all(axis=1)]
+    period = f"{first['year']}" + (f"-{first['month']:02d}" if first["month"] else "")
+    raise fail_at(
+        "duplicate_row",
+        _("dubbele rij: code {code}, gebied {region}, periode {period} staat ook op regel {other}.").format(
+            code=first["category"], region=first["region"], period=period, other=same[0]
+        ),
+        table,
+        same[1],
+        table.column(CODE_ALIASES),
+        _(
+            "elke combinatie van code, gebied en periode mag maar één keer voorkomen; verwijder de dubbele rij."
+        ),
+    )
+
+
+def _licence(table: Table) -> str:
+    column = table.column(LICENCE_ALIASES)
+    if column:
+        stated = sorted({str(v) for v in table.frame[column] if v})
+        if len(stated) == 1:
+            return stated[0]
+    return LICENCE_DELIVERED
