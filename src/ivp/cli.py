@@ -13,11 +13,13 @@ import pandas as pd
 
 from ivp.lib.errors import IvpError
 from ivp.lib.fmt import number
-from ivp.lib.i18n import _
+from ivp.lib.i18n import _, install_click_translation
 from ivp.store import LoadResult, Store
 from ivp.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+install_click_translation()
 
 
 def _workspace_option(func: F) -> F:
@@ -38,8 +40,24 @@ def open_workspace(path: Path | None) -> Workspace:
         raise click.ClickException(str(exc)) from exc
 
 
+class IvpCommand(click.Command):
+    """A click command with Dutch metavars."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", _("[OPTIES]"))
+        super().__init__(*args, **kwargs)
+
+
 class IvpGroup(click.Group):
     """A click group that turns domain errors into clean Dutch messages with a non-zero exit."""
+
+    command_class = IvpCommand
+    group_class = type  # subgroups are IvpGroups too
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", _("[OPTIES]"))
+        kwargs.setdefault("subcommand_metavar", _("OPDRACHT [ARGUMENTEN]..."))
+        super().__init__(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -55,7 +73,7 @@ def main() -> None:
 
 
 @main.command("init", help=_("Maak een nieuwe werkmap voor een gemeente."))
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", metavar=_("MAP"), type=click.Path(file_okay=False, path_type=Path))
 @click.option("--gemeente", required=True, help=_("CBS-gemeentecode, bijvoorbeeld GM0505."))
 @click.option("--naam", default=None, help=_("Naam van de gemeente, bijvoorbeeld Dordrecht."))
 def init_cmd(directory: Path, gemeente: str, naam: str | None) -> None:
@@ -105,7 +123,7 @@ _force_option = click.option("--force", is_flag=True, help=_("Laad ook een ouder
 @ingest_group.command(
     "cbs", help=_("Laad een CBS-tabel (47018NED, 47022NED, 85984NED), live of uit een map.")
 )
-@click.argument("table")
+@click.argument("table", metavar=_("TABEL"))
 @click.option(
     "--from",
     "folder",
@@ -121,7 +139,7 @@ def ingest_cbs(table: str, folder: str | None, force: bool, workspace: Path | No
 
 def _file_command(adapter_id: str, help_text: str) -> None:
     @ingest_group.command(adapter_id, help=help_text)
-    @click.argument("file", type=click.Path(dir_okay=False))
+    @click.argument("file", metavar=_("BESTAND"), type=click.Path(dir_okay=False))
     @_force_option
     @_workspace_option
     def command(file: str, force: bool, workspace: Path | None) -> None:
