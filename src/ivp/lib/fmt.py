@@ -56,3 +56,54 @@ def date(value: dt.date) -> str:
     '22 november 2026'
     """
     return f"{value.day} {MONTHS_NL[value.month - 1]} {value.year}"
+
+
+def rate(value: float | None, decimals: int = 1) -> str:
+    """Format a rate per 1,000 inhabitants: ``7,4``; ``None``/NaN becomes an en dash.
+
+    >>> rate(7.44)
+    '7,4'
+    """
+    return number(value, decimals)
+
+
+def pvalue(value: float | None) -> str:
+    """Format a p-value for readers: ``p < 0,001``, ``p = 0,03``, ``p = 0,41``.
+
+    >>> pvalue(0.0004)
+    'p < 0,001'
+    >>> pvalue(0.0312)
+    'p = 0,031'
+    >>> pvalue(0.41)
+    'p = 0,41'
+    """
+    if value is None or math.isnan(value):
+        return "–"
+    if value < 0.001:
+        return "p < 0,001"
+    return "p = " + number(value, 3 if value < 0.1 else 2)
+
+
+def year_range(years: list[int] | tuple[int, ...]) -> str:
+    """Format a set of years as compact ranges: ``2012-2025``, ``2024-2025``, ``2019, 2021``.
+
+    >>> year_range([2012, 2013, 2014])
+    '2012-2014'
+    >>> year_range([2019, 2021, 2022])
+    '2019, 2021-2022'
+    >>> year_range([])
+    '–'
+    """
+    ordered = sorted(set(years))
+    if not ordered:
+        return "–"
+    parts: list[str] = []
+    start = prev = ordered[0]
+    for year in [*ordered[1:], None]:
+        if year is not None and year == prev + 1:
+            prev = year
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if year is not None:
+            start = prev = year
+    return ", ".join(parts)

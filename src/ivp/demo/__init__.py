@@ -1,0 +1,80 @@
+"""``ivp demo``: a complete Dordrecht workspace from the bundled public data, offline, with its report.
+
+The bundle (``bundle/``, made by ``scripts/build_demo_bundle.py``) goes through the normal adapters, so
+the demo exercises exactly the path a real municipality takes; the example narrative texts
+(``teksten/``) are marked as voorbeeldtekst.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from ivp.lib.errors import ConfigError
+from ivp.lib.i18n import _
+from ivp.store import LoadResult, Store
+from ivp.workspace import CONFIG_NAME, Workspace
+
+GEMEENTE = "GM0505"
+NAAM = "Dordrecht"
+
+
+@dataclass(frozen=True)
+class DemoWorkspace:
+    workspace: Workspace
+    loads: tuple[LoadResult, ...]
+
+
+def bundle_dir() -> Path:
+    """The folder of the shipped demo bundle."""
+    return Path(str(resources.files("ivp.demo").joinpath("bundle")))
+
+
+def texts_dir() -> Path:
+    return Path(str(resources.files("ivp.demo").joinpath("teksten")))
+
+
+def create_workspace(out: Path) -> DemoWorkspace:
+    """Create (or refresh) the demo workspace in ``out`` and ingest the bundle through the adapters."""
+    from ivp.sources.base import ingest
+
+    out = out.resolve()
+    if (out / CONFIG_NAME).exists():
+        ws = Workspace.open(out)
+        if ws.gemeente != GEMEENTE:
+            raise ConfigError(
+                _("{out} is al een werkmap voor {code}; kies een lege map voor de demo.").format(
+                    out=out, code=ws.gemeente
+                )
+            )
+    else:
+        if out.exists() and any(out.iterdir()):
+            raise ConfigError(_("{out} is niet leeg; kies een lege of nieuwe map voor de demo.").format(out=out))
+        ws = Workspace.create(out, GEMEENTE, NAAM)
+    bundle = bundle_dir()
+    steps: list[tuple[str, Path, str | None]] = [
+        ("cbs", bundle / "cbs" / "47018NED", "47018NED"),
+        ("cbs", bundle / "cbs" / "85984NED", "85984NED"),
+        ("bevolking", bundle / "bevolking_gemeenten_2012_2025.csv", None),
+        ("politie-landelijk", bundle / "politie" / "NL_Crime.csv", None),
+        ("geo", bundle / "geo" / "dordrecht_wijken_2024.geojson", None),
+        ("geo", bundle / "geo" / "dordrecht_buurten_2024.geojson", None),
+    ]
+    loads = []
+    with Store(ws.store_path) as store:
+        for adapter_id, path, dataset in steps:
+            loads.append(ingest(store, adapter_id, str(path), dataset=dataset, gemeente=ws.gemeente))
+    copy_texts(ws)
+    return DemoWorkspace(ws, tuple(loads))
+
+
+def copy_texts(ws: Workspace) -> None:
+    """Copy the example narrative texts into the workspace; never overwrite the advisor's own files."""
+    src = texts_dir()
+    for path in sorted(src.rglob("*.md")):
+        target = ws.teksten / path.relative_to(src)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)

@@ -1,0 +1,212 @@
+"""Figures per wijk and buurt: counts, rates per 1,000 with exact intervals, smoothed rates for ranking.
+
+Buurt counts come straight from the store. Wijk counts are sums of their buurten (the report says so):
+crimes that the police could not place in a buurt count only for the municipality, so the sums are below
+the municipal total. Inhabitants come from the nearest year with buurt population (CBS publishes it
+later than the crime figures). Areas below ``min_population`` inhabitants are flagged and not ranked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ivp.stats import eb_smooth, flag_small_population, poisson_rate
+from ivp.store import Store
+
+MEASURE = "geregistreerde_misdrijven"
+SCHEME = "cbs-misdrijf"
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    code: str
+    name: str
+    count: float | None
+    population: float | None
+    rate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    smoothed: float | None
+    flagged: bool
+    small_numbers: bool
+    rank: int | None
+    geometry: str | None
+
+
+@dataclass(frozen=True)
+class AreaSection:
+    level: str  # 'wijk' | 'buurt'
+    category: str
+    title: str
+    year: int
+    population_year: int | None
+    summed_from_buurten: bool
+    provisional: bool
+    rows: tuple[AreaRow, ...]
+    total: float
+    municipal_total: float | None
+
+    @property
+    def ranked(self) -> list[AreaRow]:
+        return sorted((r for r in self.rows if r.rank is not None), key=lambda r: r.rank or 0)
+
+    @property
+    def has_geometry(self) -> bool:
+        return any(r.geometry for r in self.rows)
+
+
+def build_areas(
+    store: Store, gemeente: str, min_population: int, *, obs_totals: pd.DataFrame | None = None
+) -> tuple[AreaSection, ...]:
+    """One buurt and one wijk section per crime type with buurt figures (latest year of each)."""
+    buurt = store.query(
+        """
+        SELECT o.category, coalesce(any_value(c.title), o.category) AS title, o.year,
+               o.region AS code, coalesce(any_value(r.name), o.region) AS name, any_value(r.parent) AS parent,
+               any_value(r.geometry) AS geometry, any_value(o.value) AS value,
+               bool_or(o.status = 'voorlopig') AS provisional
+        FROM observations o
+        JOIN region_current r ON r.code = o.region
+        LEFT JOIN categories c ON c.scheme = o.scheme AND c.code = o.category
+        WHERE o.measure = ? AND o.scheme = ? AND o.grain = 'jaar' AND r.level = 'buurt' AND r.gemeente = ?
+        GROUP BY o.category, o.year, o.region
+        """,
+        [MEASURE, SCHEME, gemeente],
+    )
+    if buurt.empty:
+        return ()
+    regions = store.query(
+        "SELECT code, level, name, parent, geometry FROM region_current WHERE gemeente = ? "
+        "AND level IN ('wijk', 'buurt')",
+        [gemeente],
+    )
+    pops = store.query(
+        """
+        SELECT p.region AS code, p.year, any_value(p.value) AS value FROM population p
+        JOIN region_current r ON r.code = p.region
+        WHERE r.level = 'buurt' AND r.gemeente = ? GROUP BY p.region, p.year
+        """,
+        [gemeente],
+    )
+    sections: list[AreaSection] = []
+    for category, frame in buurt.groupby("category", sort=True):
+        year = int(frame["year"].max())
+        rows = frame[frame["year"] == year]
+        title = _clean(str(rows["title"].iloc[0]))
+        provisional = bool(rows["provisional"].any())
+        pop_year = _nearest(sorted(int(y) for y in pops["year"].unique()), year)
+        pop = pops[pops["year"] == pop_year].set_index("code")["value"] if pop_year else pd.Series()
+        all_buurten = regions[regions["level"] == "buurt"].set_index("code")
+        counts = rows.set_index("code")["value"]
+        codes = sorted(set(all_buurten.index) | set(counts.index))
+        b = pd.DataFrame(
+            {
+                "code": codes,
+                "name": [_name(all_buurten, rows, c) for c in codes],
+                "parent": [_get(all_buurten, c, "parent") or "WK" + c[2:8] for c in codes],
+                "geometry": [_get(all_buurten, c, "geometry") for c in codes],
+                "count": [counts.get(c) for c in codes],
+                "population": [pop.get(c) for c in codes],
+            }
+        )
+        municipal = None
+        if obs_totals is not None:
+            hit = obs_totals[(obs_totals["code"] == category) & (obs_totals["year"] == year)]
+            if not hit.empty and pd.notna(hit["value"].iloc[0]):
+                municipal = float(hit["value"].iloc[0])
+        total = float(pd.to_numeric(b["count"], errors="coerce").fillna(0).sum())
+        common = {
+            "category": str(category),
+            "title": title,
+            "year": year,
+            "population_year": pop_year,
+            "provisional": provisional,
+            "total": total,
+            "municipal_total": municipal,
+        }
+        wijken = regions[regions["level"] == "wijk"].set_index("code")
+        w = (
+            b.assign(
+                count=pd.to_numeric(b["count"], errors="coerce"),
+                population=pd.to_numeric(b["population"], errors="coerce"),
+            )
+            .groupby("parent", sort=True)
+            .agg(count=("count", lambda s: s.sum(min_count=1)), population=("population", "sum"))
+            .reset_index()
+            .rename(columns={"parent": "code"})
+        )
+        w["name"] = [_get(wijken, c, "name") or c for c in w["code"]]
+        w["geometry"] = [_get(wijken, c, "geometry") for c in w["code"]]
+        sections.append(AreaSection(level="wijk", summed_from_buurten=True, rows=_rows(w, min_population), **common))  # type: ignore[arg-type]
+        sections.append(AreaSection(level="buurt", summed_from_buurten=False, rows=_rows(b, min_population), **common))  # type: ignore[arg-type]
+    return tuple(sections)
+
+
+def _clean(title: str) -> str:
+    head, _sep, rest = title.partition(" ")
+    return rest if rest and head.replace(".", "").isdigit() else title
+
+
+def _nearest(years: list[int], year: int) -> int | None:
+    if not years:
+        return None
+    return min(years, key=lambda y: (abs(y - year), -y))
+
+
+def _get(frame: pd.DataFrame, code: str, column: str) -> str | None:
+    if code not in frame.index:
+        return None
+    value = frame.at[code, column]
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+
+def _name(regions: pd.DataFrame, rows: pd.DataFrame, code: str) -> str:
+    return _get(regions, code, "name") or str(rows.set_index("code")["name"].get(code, code))
+
+
+def _rows(frame: pd.DataFrame, min_population: int) -> tuple[AreaRow, ...]:
+    counts = pd.to_numeric(frame["count"], errors="coerce").to_numpy(dtype=float)
+    pops = pd.to_numeric(frame["population"], errors="coerce").fillna(0).to_numpy(dtype=float)
+    usable = ~np.isnan(counts) & (pops > 0)
+    flagged = np.ones(len(frame), dtype=bool)
+    rate = np.full(len(frame), np.nan)
+    low = np.full(len(frame), np.nan)
+    high = np.full(len(frame), np.nan)
+    small = np.zeros(len(frame), dtype=bool)
+    smoothed = np.full(len(frame), np.nan)
+    has_pop = pops > 0
+    if has_pop.any():
+        flagged[has_pop] = np.asarray(flag_small_population(pops[has_pop], min_population=min_population))
+    if usable.any():
+        rates = poisson_rate(counts[usable], pops[usable], per=1000.0)
+        rate[usable], low[usable], high[usable] = rates.rate, rates.ci_low, rates.ci_high
+        small[usable] = rates.small_numbers
+        ok = usable & ~flagged
+        if ok.sum() >= 2:
+            smoothed[ok] = eb_smooth(counts[ok], pops[ok], per=1000.0).smoothed_rate
+    order = [i for i in np.argsort(-np.nan_to_num(smoothed, nan=-1.0)) if not np.isnan(smoothed[i])]
+    ranks = {int(i): r + 1 for r, i in enumerate(order)}
+
+    def opt(values: np.ndarray, i: int) -> float | None:  # type: ignore[type-arg]
+        return None if np.isnan(values[i]) else float(values[i])
+
+    return tuple(
+        AreaRow(
+            code=str(frame["code"].iloc[i]),
+            name=str(frame["name"].iloc[i]),
+            count=opt(counts, i),
+            population=float(pops[i]) if pops[i] > 0 else None,
+            rate=opt(rate, i),
+            ci_low=opt(low, i),
+            ci_high=opt(high, i),
+            smoothed=opt(smoothed, i),
+            flagged=bool(flagged[i]),
+            small_numbers=bool(small[i]),
+            rank=ranks.get(i),
+            geometry=frame["geometry"].iloc[i],
+        )
+        for i in range(len(frame))
+    )

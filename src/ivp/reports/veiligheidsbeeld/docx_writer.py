@@ -1,0 +1,135 @@
+"""The Veiligheidsbeeld as an editable Word document (python-docx): chapters, texts, tables, sentences.
+
+Charts and maps are SVG, which Word cannot embed without a raster step; the document says where to
+find them (the HTML and PDF of the same run) instead of showing a blurry copy.
+"""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.shared import Pt
+
+from ivp.lib import fmt
+from ivp.lib.i18n import _
+from ivp.reports.veiligheidsbeeld import render
+from ivp.reports.veiligheidsbeeld.context import TEXT_SECTIONS, ReportContext
+
+
+def _table(doc: object, header: list[str], rows: list[list[str]]) -> None:
+    table = doc.add_table(rows=1, cols=len(header))  # type: ignore[attr-defined]
+    table.style = "Light Grid Accent 1"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
+            cell.text = text
+
+
+def render_docx(ctx: ReportContext) -> bytes:
+    """Return the report as DOCX bytes."""
+    doc = Document()
+    doc.styles["Normal"].font.size = Pt(10)  # type: ignore[union-attr]
+    doc.add_heading(_("Veiligheidsbeeld {naam}").format(naam=ctx.naam), 0)
+    doc.add_paragraph(
+        _("Cijfers {first}-{last}; vergelijking {a} met {b}. Gemaakt op {date}.").format(
+            first=ctx.first_year, last=ctx.last_year, a=ctx.year_a, b=ctx.year_b, date=fmt.date(ctx.generated)
+        )
+    )
+    doc.add_paragraph(
+        _("Grafieken en kaarten staan in de HTML- en PDF-versie van dit rapport (zelfde map).")
+    ).italic = True
+    doc.add_heading(_("Uitdagingen en aandachtspunten (samenvatting)"), 1)
+    for theme in ctx.themes:
+        doc.add_heading(theme.naam, 2)
+        if not theme.has_figures:
+            doc.add_paragraph(_("Voor dit thema zijn nog geen cijfers geladen."))
+            continue
+        items = [render.change_text(ctx, c) for c in theme.changes if c.demonstrable_fdr]
+        items += [
+            _("Aandachtspunt: ") + render.reference_text(ctx, c)
+            for c in theme.comparisons
+            if c.demonstrable_fdr and c.direction > 0
+        ]
+        for text in items or [_("Geen aantoonbare veranderingen.")]:
+            doc.add_paragraph(text, style="List Bullet")
+    for theme in ctx.themes:
+        doc.add_heading(theme.naam, 1)
+        for section in TEXT_SECTIONS[:1]:
+            _narrative(doc, ctx, theme, section)
+        doc.add_heading(_("Wat zeggen de cijfers?"), 2)
+        if not theme.has_figures:
+            doc.add_paragraph(_("Voor dit thema zijn geen cijfers geladen."))
+        else:
+            prov = set(ctx.provisional_years)
+            _table(
+                doc,
+                [
+                    _("Soort misdrijf"),
+                    f"{ctx.year_a}{' (voorlopig)' if ctx.year_a in prov else ''}",
+                    f"{ctx.year_b}{' (voorlopig)' if ctx.year_b in prov else ''}",
+                    _("Verandering"),
+                    _("Aantoonbaar? (exacte toets)"),
+                ],
+                [
+                    [c.title, fmt.number(c.count_a), fmt.number(c.count_b), fmt.percent(c.percent_change), c.label]
+                    for c in theme.changes
+                ],
+            )
+            doc.add_paragraph(render.crime_source(ctx)).italic = True
+            for c in theme.changes:
+                doc.add_paragraph(render.change_text(ctx, c), style="List Bullet")
+            for t in theme.trends:
+                doc.add_paragraph(render.trend_text(t), style="List Bullet")
+            for cmp in theme.comparisons:
+                doc.add_paragraph(render.reference_text(ctx, cmp), style="List Bullet")
+        for section in TEXT_SECTIONS[1:]:
+            _narrative(doc, ctx, theme, section)
+    for area in ctx.areas:
+        doc.add_heading(
+            _("{title} per {level}, {year}").format(title=area.title, level=area.level, year=area.year), 1
+        )
+        doc.add_paragraph(render.area_text(area))
+        _table(
+            doc,
+            [_("Rang"), area.level.capitalize(), _("Aantal"), _("Inwoners"), _("Per 1.000"), _("Afgevlakt")],
+            [
+                [str(r.rank or "–"), r.name, fmt.number(r.count), fmt.number(r.population), fmt.rate(r.rate),
+                 fmt.rate(r.smoothed)]
+                for r in (area.ranked if area.level == "wijk" else area.ranked[:15])
+            ],
+        )  # fmt: skip
+        doc.add_paragraph(render.area_source(ctx, area)).italic = True
+    doc.add_heading(_("Documenten en gegevens"), 1)
+    _table(
+        doc,
+        [_("Tabel"), _("Titel"), _("Periode"), _("Versie / opgehaald"), _("Licentie"), _("Voorlopig")],
+        [
+            [s.dataset, s.title, s.period or "–", f"{s.vintage or '–'}; {fmt.date(s.retrieved_at.date())}",
+             s.licence, s.provisional or "–"]
+            for s in ctx.sources
+        ],
+    )  # fmt: skip
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _narrative(doc: object, ctx: ReportContext, theme: render.ThemeSection, section: str) -> None:
+    doc.add_heading(render.section_title(section, ctx.naam), 2)  # type: ignore[attr-defined]
+    text = theme.texts.get(section)
+    if not text:
+        doc.add_paragraph(  # type: ignore[attr-defined]
+            _("[Nog te schrijven door de adviseur: teksten/{theme}/{section}.md]").format(
+                theme=theme.id, section=section
+            )
+        )
+        return
+    for para in render.plain_text(text):
+        if para.startswith(("- ", "* ")):
+            for line in para.splitlines():
+                doc.add_paragraph(line[2:].strip(), style="List Bullet")  # type: ignore[attr-defined]
+        else:
+            doc.add_paragraph(para.replace("\n", " "))  # type: ignore[attr-defined]

@@ -1,0 +1,172 @@
+"""SVG choropleth maps drawn from the boundaries in the store (GeoJSON, WGS84); no tiles, no network.
+
+Projection: a plain equirectangular projection scaled by the cosine of the mean latitude, which is
+accurate to well under a percent across one municipality. Areas flagged for too few inhabitants are
+hatched grey and kept out of the classes; areas without a figure are white.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from ivp.lib.fmt import number
+
+#: ColorBrewer YlGnBu, 5 classes: sequential and colour-blind safe.
+SEQUENTIAL = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+FLAGGED_FILL = "url(#ivp-hatch)"
+MISSING_FILL = "#ffffff"
+FONT = "font-family=\"'DejaVu Sans', Arial, sans-serif\""
+
+
+@dataclass(frozen=True)
+class MapArea:
+    """One area on the map: its GeoJSON geometry text, the value that sets its class, and flags."""
+
+    code: str
+    name: str
+    geometry: str | None
+    value: float | None
+    flagged: bool = False
+    label: str = ""  # extra text for the tooltip, e.g. the raw rate and interval
+
+
+@dataclass(frozen=True)
+class Classes:
+    """Class breaks: class i holds values in [breaks[i], breaks[i+1])."""
+
+    breaks: tuple[float, ...]
+
+    def index(self, value: float) -> int:
+        for i in range(len(self.breaks) - 2, -1, -1):
+            if value >= self.breaks[i]:
+                return i
+        return 0
+
+    def labels(self, decimals: int = 1) -> list[str]:
+        return [
+            f"{number(lo, decimals)} – {number(hi, decimals)}"
+            for lo, hi in zip(self.breaks, self.breaks[1:], strict=False)
+        ]
+
+
+def quantile_classes(values: Sequence[float], k: int = 5) -> Classes:
+    """Quantile class breaks over ``values`` (at most ``k`` classes, duplicates merged).
+
+    >>> quantile_classes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], k=2).breaks
+    (1.0, 5.5, 10.0)
+    """
+    data = sorted(float(v) for v in values if not math.isnan(v))
+    if not data:
+        return Classes((0.0, 1.0))
+    if data[0] == data[-1]:
+        return Classes((data[0], data[0] + 1.0))
+    breaks = [data[0]]
+    for i in range(1, k):
+        pos = i * (len(data) - 1) / k
+        lo = math.floor(pos)
+        q = data[lo] + (data[min(lo + 1, len(data) - 1)] - data[lo]) * (pos - lo)
+        if q > breaks[-1]:
+            breaks.append(round(q, 1) if round(q, 1) > breaks[-1] else q)
+    if data[-1] > breaks[-1]:
+        breaks.append(data[-1])
+    return Classes(tuple(float(b) for b in breaks))
+
+
+def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
+    kind = geometry.get("type")
+    if kind == "Polygon":
+        return list(geometry["coordinates"])
+    if kind == "MultiPolygon":
+        return [ring for poly in geometry["coordinates"] for ring in poly]
+    if kind == "GeometryCollection":
+        return [r for g in geometry.get("geometries", []) for r in _rings(g)]
+    return []
+
+
+def choropleth(
+    areas: Sequence[MapArea],
+    *,
+    title: str,
+    legend_title: str,
+    description: str,
+    flagged_label: str = "te weinig inwoners",
+    width: float = 640.0,
+) -> str:
+    """Return an accessible SVG choropleth with a legend; raise ValueError without any geometry."""
+    shapes: list[tuple[MapArea, list[list[list[float]]]]] = []
+    for area in areas:
+        if area.geometry:
+            rings = _rings(json.loads(area.geometry))
+            if rings:
+                shapes.append((area, rings))
+    if not shapes:
+        raise ValueError("choropleth needs at least one area with a geometry")
+    lons = [pt[0] for _, rings in shapes for ring in rings for pt in ring]
+    lats = [pt[1] for _, rings in shapes for ring in rings for pt in ring]
+    k = math.cos(math.radians((min(lats) + max(lats)) / 2))
+    x_min, x_max = min(lons) * k, max(lons) * k
+    y_min, y_max = min(lats), max(lats)
+    legend_w = 200.0
+    map_w = width - legend_w - 10
+    scale = map_w / max(x_max - x_min, 1e-9)
+    map_h = (y_max - y_min) * scale
+    height = max(map_h, 190.0) + 10
+
+    def project(pt: list[float]) -> str:
+        return f"{(pt[0] * k - x_min) * scale + 5:.1f},{(y_max - pt[1]) * scale + 5:.1f}"
+
+    classes = quantile_classes([a.value for a, _ in shapes if a.value is not None and not a.flagged])
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" width="100%" class="map">',
+        f"<title>{escape(title)}</title>",
+        f"<desc>{escape(description)}</desc>",
+        '<defs><pattern id="ivp-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#d9d9d9"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#888" stroke-width="2"/></pattern></defs>',
+    ]
+    for area, rings in shapes:
+        if area.flagged:
+            fill = FLAGGED_FILL
+        elif area.value is None:
+            fill = MISSING_FILL
+        else:
+            fill = SEQUENTIAL[min(classes.index(area.value), len(SEQUENTIAL) - 1)]
+        d = " ".join("M" + " L".join(project(pt) for pt in ring) + " Z" for ring in rings)
+        tip = f"{area.name}: {area.label}" if area.label else area.name
+        parts.append(
+            f'<path d="{d}" fill="{fill}" fill-rule="evenodd" stroke="#555" stroke-width="0.5" '
+            f'data-code="{escape(area.code)}"><title>{escape(tip)}</title></path>'
+        )
+    lx = map_w + 20
+    parts.append(f'<g class="legend" aria-label="{escape("Legenda: " + legend_title)}">')
+    parts.append(
+        f'<text x="{lx}" y="20" font-size="11" font-weight="bold" {FONT}>{escape(legend_title)}</text>'
+    )
+    y = 32.0
+    decimals = 0 if classes.breaks[-1] >= 100 else 1
+    for i, text in enumerate(classes.labels(decimals)):
+        parts.append(
+            f'<rect x="{lx}" y="{y}" width="16" height="14" fill="{SEQUENTIAL[i]}" stroke="#555" '
+            f'stroke-width="0.5"/><text x="{lx + 22}" y="{y + 11}" font-size="10" {FONT}>{text}</text>'
+        )
+        y += 19
+    parts.append(
+        f'<rect x="{lx}" y="{y}" width="16" height="14" fill="{FLAGGED_FILL}" stroke="#555" '
+        f'stroke-width="0.5"/><text x="{lx + 22}" y="{y + 11}" font-size="10" {FONT}>'
+        f"{escape(flagged_label)}</text>"
+    )
+    y += 19
+    if any(a.value is None and not a.flagged for a, _ in shapes):
+        parts.append(
+            f'<rect x="{lx}" y="{y}" width="16" height="14" fill="{MISSING_FILL}" stroke="#555" '
+            f'stroke-width="0.5"/><text x="{lx + 22}" y="{y + 11}" font-size="10" {FONT}>'
+            "geen gegevens</text>"
+        )
+    parts.append("</g></svg>")
+    return "".join(parts)

@@ -1,0 +1,165 @@
+"""Generated Dutch sentences for the figures in the Veiligheidsbeeld.
+
+Only a change that passed its test is worded as a rise or fall ("steeg", "daalde"); otherwise the sentence
+says "geen aantoonbare verandering". Provisional years and small numbers are said in words.
+"""
+
+from __future__ import annotations
+
+from ivp.lib.fmt import number, percent, rate
+from ivp.lib.i18n import _
+
+#: "het aantal ..." noun phrases for CBS crime-type codes; other codes fall back to the title.
+NOUNS: dict[str, str] = {
+    "0.0.0": "geregistreerde misdrijven",
+    "1.1.1": "woninginbraken",
+    "1.1.2": "inbraken in boxen, garages en schuren",
+    "1.2.1": "diefstallen uit of vanaf motorvoertuigen",
+    "1.2.2": "diefstallen van motorvoertuigen",
+    "1.2.3": "diefstallen van brom-, snorfietsen en fietsen",
+    "1.2.4": "zakkenrollerijen",
+    "1.4.2": "moorden en doodslagen",
+    "1.4.4": "bedreigingen",
+    "1.4.5": "mishandelingen",
+    "1.4.6": "straatroven",
+    "1.4.7": "overvallen",
+    "2.2.1": "vernielingen en zaakbeschadigingen",
+    "2.5.1": "diefstallen en inbraken bij bedrijven en instellingen",
+    "2.5.2": "winkeldiefstallen",
+    "3.1.1": "registraties van drugshandel",
+    "3.1.3": "registraties van wapenhandel",
+    "3.7.4": "cybercrimezaken",
+}
+
+
+def noun(code: str, title: str) -> str:
+    """Return the plural noun phrase for a crime type ("woninginbraken").
+
+    >>> noun("1.1.1", "Diefstal/inbraak woning")
+    'woninginbraken'
+    >>> noun("9.9.9", "Iets anders")
+    "misdrijven van het type 'Iets anders'"
+    """
+    return NOUNS.get(code) or _("misdrijven van het type '{title}'").format(title=title)
+
+
+def _year(year: int, provisional: bool) -> str:
+    return f"{year} ({_('voorlopig')})" if provisional else str(year)
+
+
+def change_sentence(
+    code: str,
+    title: str,
+    count_a: float,
+    count_b: float,
+    year_a: int,
+    year_b: int,
+    *,
+    direction: int,
+    percent_change: float,
+    provisional_a: bool = False,
+    provisional_b: bool = False,
+    small_numbers: bool = False,
+    per_inhabitant: bool = False,
+) -> str:
+    """Describe the change of one crime type between two years, with the verdict of its test.
+
+    >>> change_sentence("1.1.1", "Woning", 246, 140, 2017, 2024, direction=-1, percent_change=-43.1)
+    'Het aantal woninginbraken daalde van 246 in 2017 naar 140 in 2024 (-43%); deze daling is statistisch aantoonbaar.'
+    >>> change_sentence("1.4.6", "Straatroof", 20, 12, 2019, 2021, direction=0, percent_change=-40.0)
+    'Het aantal straatroven ging van 20 in 2019 naar 12 in 2021 (-40%); dit is geen aantoonbare verandering.'
+    """  # noqa: E501
+    what = noun(code, title)
+    a, b = number(count_a), number(count_b)
+    ya, yb = _year(year_a, provisional_a), _year(year_b, provisional_b)
+    pct = percent(percent_change)
+    if direction > 0:
+        verb, verdict = _("steeg"), _("deze stijging is statistisch aantoonbaar")
+    elif direction < 0:
+        verb, verdict = _("daalde"), _("deze daling is statistisch aantoonbaar")
+    else:
+        verb, verdict = _("ging"), _("dit is geen aantoonbare verandering")
+    if direction == 0 and count_a == count_b:
+        text = _("Het aantal {what} bleef gelijk: {a} in {ya} en in {yb}; {verdict}").format(
+            what=what, a=a, ya=ya, yb=yb, verdict=verdict
+        )
+    else:
+        text = _("Het aantal {what} {verb} van {a} in {ya} naar {b} in {yb} ({pct}); {verdict}").format(
+            what=what, verb=verb, a=a, ya=ya, b=b, yb=yb, pct=pct, verdict=verdict
+        )
+    if per_inhabitant:
+        text += _(" (rekening gehouden met de groei van het aantal inwoners)")
+    if small_numbers:
+        text += _("; de aantallen zijn klein, trek er geen stellige conclusies uit")
+    return text + "."
+
+
+def reference_sentence(
+    gemeente: str,
+    code: str,
+    title: str,
+    year: int,
+    rate_own: float,
+    rate_ref: float,
+    reference: str,
+    *,
+    direction: int,
+) -> str:
+    """Compare the municipality's rate per 1,000 inhabitants with a reference (the Netherlands, a group).
+
+    >>> reference_sentence("Dordrecht", "1.1.1", "W", 2023, 2.1, 1.4, "Nederland", direction=1)
+    'In 2023 telde Dordrecht 2,1 woninginbraken per 1.000 inwoners, tegen 1,4 in Nederland: aantoonbaar hoger.'
+    """  # noqa: E501
+    verdict = {
+        1: _("aantoonbaar hoger"),
+        -1: _("aantoonbaar lager"),
+        0: _("geen aantoonbaar verschil"),
+    }[direction]
+    return _(
+        "In {year} telde {gemeente} {own} {what} per 1.000 inwoners, tegen {ref} in {reference}: {verdict}."
+    ).format(
+        year=year,
+        gemeente=gemeente,
+        own=rate(rate_own),
+        what=noun(code, title),
+        ref=rate(rate_ref),
+        reference=reference,
+        verdict=verdict,
+    )
+
+
+def trend_sentence(
+    code: str, title: str, first: int, last: int, *, direction: int, annual_percent_change: float
+) -> str:
+    """Describe a multi-year trend (quasi-Poisson fit) in one sentence.
+
+    >>> trend_sentence("1.1.1", "W", 2012, 2025, direction=-1, annual_percent_change=-6.2)
+    'Over 2012-2025 daalde het aantal woninginbraken met gemiddeld 6% per jaar; deze trend is statistisch aantoonbaar.'
+    """  # noqa: E501
+    what = noun(code, title)
+    if direction == 0:
+        return _("Over {first}-{last} is er in het aantal {what} geen aantoonbare trend.").format(
+            first=first, last=last, what=what
+        )
+    verb = _("steeg") if direction > 0 else _("daalde")
+    return _(
+        "Over {first}-{last} {verb} het aantal {what} met gemiddeld {pct} per jaar; "
+        "deze trend is statistisch aantoonbaar."
+    ).format(
+        first=first, last=last, verb=verb, what=what, pct=percent(abs(annual_percent_change), signed=False)
+    )
+
+
+def area_sentence(level_plural: str, names: list[str], category: str, year: int) -> str:
+    """Name the areas with the highest smoothed rates.
+
+    >>> area_sentence("buurten", ["A", "B", "C"], "geregistreerde misdrijven", 2023)
+    'De buurten met de meeste geregistreerde misdrijven per 1.000 inwoners in 2023 (na bayesiaanse afvlakking) zijn A, B en C.'
+    """  # noqa: E501
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + _(" en ") + names[-1]
+    return _(
+        "De {level} met de meeste {category} per 1.000 inwoners in {year} (na bayesiaanse afvlakking) "
+        "zijn {listed}."
+    ).format(level=level_plural, category=category, year=year, listed=listed)

@@ -1,0 +1,96 @@
+"""Every table of the Veiligheidsbeeld in one xlsx workbook (openpyxl), numbers as numbers."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from ivp.lib.i18n import _
+from ivp.reports.veiligheidsbeeld import render
+from ivp.reports.veiligheidsbeeld.context import ReportContext
+
+Cell = str | int | float | bool | None
+
+
+def _sheet(wb: Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence[Cell]], source: str) -> None:
+    ws = wb.create_sheet(title[:31])
+    ws.append(list(header))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([_clean(v) for v in row])
+    ws.append([])
+    ws.append([source])
+    ws.freeze_panes = "A2"
+    for col in ws.columns:
+        width = max(len(str(c.value or "")) for c in col[: len(rows) + 1])
+        ws.column_dimensions[col[0].column_letter].width = min(max(width + 2, 8), 60)
+
+
+def _clean(value: Cell) -> Cell:
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None
+    return value
+
+
+def render_xlsx(ctx: ReportContext) -> bytes:
+    """Return the workbook as bytes: changes, series, trends, comparisons, areas, sources."""
+    wb = Workbook()
+    default = wb.active
+    if default is not None:
+        wb.remove(default)
+    src = render.crime_source(ctx)
+    _sheet(
+        wb, _("vergelijking"),
+        ["thema", "code", "soort", f"aantal_{ctx.year_a}", f"voorlopig_{ctx.year_a}", f"aantal_{ctx.year_b}",
+         f"voorlopig_{ctx.year_b}", "verandering_pct", "rate_ratio", "ci_laag", "ci_hoog", "p", "p_bh",
+         "uitkomst", "aantoonbaar_na_bh", "kleine_aantallen", "zin"],
+        [[t.id, c.code, c.title, c.count_a, c.provisional_a, c.count_b, c.provisional_b, c.percent_change,
+          c.rate_ratio, c.ci_low, c.ci_high, c.p_value, c.p_adjusted, c.label, c.demonstrable_fdr,
+          c.small_numbers, render.change_text(ctx, c)] for t in ctx.themes for c in t.changes],
+        src,
+    )  # fmt: skip
+    _sheet(
+        wb, _("reeksen"), ["thema", "code", "soort", "jaar", "aantal", "voorlopig", "inwoners"],
+        [[t.id, s.code, s.title, p.year, p.value, p.provisional, ctx.population.get(p.year)]
+         for t in ctx.themes for s in t.series for p in s.points],
+        src,
+    )  # fmt: skip
+    _sheet(
+        wb, _("trends"), ["thema", "code", "soort", "van", "tot", "jaarlijkse_verandering_pct", "ci_laag",
+                          "ci_hoog", "p", "uitkomst"],
+        [[t.id, r.code, r.title, r.first, r.last, r.annual_percent_change, r.ci_low, r.ci_high, r.p_value,
+          r.label] for t in ctx.themes for r in t.trends],
+        src,
+    )  # fmt: skip
+    _sheet(
+        wb, _("referenties"), ["thema", "code", "soort", "referentie", "jaar", "aantal", "inwoners",
+                               "per_1000", "referentie_per_1000", "verhouding", "ci_laag", "ci_hoog", "p",
+                               "p_bh", "uitkomst", "aantoonbaar_na_bh"],
+        [[t.id, c.code, c.title, c.reference, c.year, c.count, c.population, c.rate, c.reference_rate,
+          c.ratio, c.ci_low, c.ci_high, c.p_value, c.p_adjusted, c.label, c.demonstrable_fdr]
+         for t in ctx.themes for c in t.comparisons],
+        render.comparison_source(ctx),
+    )  # fmt: skip
+    for area in ctx.areas:
+        _sheet(
+            wb, f"{area.level}en_{area.year}", ["code", "naam", "aantal", "inwoners", "per_1000", "ci_laag",
+                                                "ci_hoog", "afgevlakt", "rang", "te_weinig_inwoners",
+                                                "kleine_aantallen"],
+            [[r.code, r.name, r.count, r.population, r.rate, r.ci_low, r.ci_high, r.smoothed, r.rank,
+              r.flagged, r.small_numbers] for r in area.rows],
+            render.area_source(ctx, area),
+        )  # fmt: skip
+    _sheet(
+        wb, _("bronnen"), ["bron", "tabel", "titel", "uitgever", "periode", "versie", "opgehaald", "licentie",
+                           "voorlopig"],
+        [[s.source_id, s.dataset, s.title, s.publisher, s.period, s.vintage, s.retrieved_at.isoformat(),
+          s.licence, s.provisional] for s in ctx.sources],
+        _("Herkomst van alle geladen gegevens."),
+    )  # fmt: skip
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
