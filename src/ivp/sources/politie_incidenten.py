@@ -174,16 +174,6 @@ class PolitieIncidenten:
             },
             index=frame.index,
         )
-        labels = incidents.groupby("category", sort=True)["category_label"].first()
-        categories = pd.DataFrame(
-            {
-                "scheme": SCHEME,
-                "code": labels.index.astype(str),
-                "title": [str(t) if isinstance(t, str) and t else str(c) for c, t in labels.items()],
-                "parent": None,
-                "is_total": False,
-            }
-        )
         first, last = int(begin.dt.year.min()), int(begin.dt.year.max())
         provenance = Provenance(
             source_id=self.id,
@@ -197,7 +187,9 @@ class PolitieIncidenten:
             period=str(first) if first == last else f"{first}-{last}",
             notes=_quality_notes(incidents),
         )
-        return Batch(provenance, {"incidents": incidents.reset_index(drop=True), "categories": categories})
+        # No categories rows: each incident carries its own label, and the row count stays the number of
+        # incidents, which is what the user checks against the export.
+        return Batch(provenance, {"incidents": incidents.reset_index(drop=True)})
 
 
 def _require_values(table: Table, column: str) -> None:

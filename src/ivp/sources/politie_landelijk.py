@@ -110,7 +110,7 @@ class PolitieLandelijk:
                 ),
             )  # fmt: skip
         years = _years(table, year_col)
-        values = parse_numbers(frame[count_col], table.file, count_col, integer=True)
+        values = parse_numbers(frame[count_col].astype(object), table.file, count_col, integer=True)
         observations = pd.DataFrame(
             {
                 "measure": kind.measure,

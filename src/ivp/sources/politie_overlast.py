@@ -209,7 +209,9 @@ def _long_rows(table: Table) -> pd.DataFrame:
             part = pd.DataFrame(index=frame.index)
             part["period"] = str(column)
             part["year"] = ""
-            part["value"] = parse_numbers(thousands(frame[column]), table.file, str(column), integer=True)
+            part["value"] = parse_numbers(
+                thousands(frame[column]).astype(object), table.file, str(column), integer=True
+            )
             parts.append(part)
         long = pd.concat(parts)
     else:
@@ -218,7 +220,9 @@ def _long_rows(table: Table) -> pd.DataFrame:
         long = pd.DataFrame(index=frame.index)
         long["period"] = frame[period_col] if period_col else ""
         long["year"] = frame[year_col] if year_col else ""
-        long["value"] = parse_numbers(thousands(frame[count_col]), table.file, count_col, integer=True)
+        long["value"] = parse_numbers(
+            thousands(frame[count_col]).astype(object), table.file, count_col, integer=True
+        )
     frame_cols = frame.reindex(long.index)
     long["code"] = frame_cols[code_col]
     return long
