@@ -232,5 +232,65 @@ def _print_wide(frame: pd.DataFrame) -> None:
         click.echo(_("* voorlopige cijfers"))
 
 
+@main.group("report", cls=IvpGroup, help=_("Maak rapporten (HTML, PDF, DOCX, xlsx) in de uitvoermap."))
+def report_group() -> None:
+    pass
+
+
+@report_group.command(
+    "veiligheidsbeeld", help=_("Het veiligheidsbeeld: per thema de cijfers, teksten en bronnen.")
+)
+@click.option(
+    "--vergelijk",
+    nargs=2,
+    type=int,
+    default=None,
+    help=_("Twee jaren om te vergelijken (standaard de laatste twee)."),
+)
+@click.option(
+    "--reeks",
+    nargs=2,
+    type=int,
+    default=None,
+    help=_("Eerste en laatste jaar van de reeksen (standaard alles)."),
+)
+@click.option(
+    "--thema",
+    "themes",
+    multiple=True,
+    help=_("Alleen dit thema (herhaalbaar), bijvoorbeeld vermogen_geweld."),
+)
+@click.option(
+    "--formaat", default="html,pdf,docx,xlsx", show_default=True, help=_("Formaten, met komma's gescheiden.")
+)
+@_workspace_option
+def report_veiligheidsbeeld(
+    vergelijk: tuple[int, int] | None, reeks: tuple[int, int] | None, themes: tuple[str, ...], formaat: str,
+    workspace: Path | None,
+) -> None:  # fmt: skip
+    from ivp.reports.veiligheidsbeeld import make_report
+
+    for kind, path in make_report(open_workspace(workspace), vergelijk, reeks, themes, formaat).items():
+        click.echo(f"{kind}: {path}")
+
+
+@main.command(
+    "demo", help=_("Bouw offline een demowerkmap voor Dordrecht en maak het volledige veiligheidsbeeld.")
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help=_("Map voor de demowerkmap."),
+)
+def demo_cmd(out: Path) -> None:
+    from ivp.demo.run import run_demo
+
+    paths = run_demo(out)
+    click.echo(_("Demowerkmap: {root}").format(root=out.resolve()))
+    for kind, path in paths.items():
+        click.echo(f"{kind}: {path}")
+
+
 if __name__ == "__main__":
     main()

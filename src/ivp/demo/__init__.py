@@ -51,7 +51,9 @@ def create_workspace(out: Path) -> DemoWorkspace:
             )
     else:
         if out.exists() and any(out.iterdir()):
-            raise ConfigError(_("{out} is niet leeg; kies een lege of nieuwe map voor de demo.").format(out=out))
+            raise ConfigError(
+                _("{out} is niet leeg; kies een lege of nieuwe map voor de demo.").format(out=out)
+            )
         ws = Workspace.create(out, GEMEENTE, NAAM)
     bundle = bundle_dir()
     steps: list[tuple[str, Path, str | None]] = [

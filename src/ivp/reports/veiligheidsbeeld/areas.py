@@ -140,8 +140,12 @@ def build_areas(
         )
         w["name"] = [_get(wijken, c, "name") or c for c in w["code"]]
         w["geometry"] = [_get(wijken, c, "geometry") for c in w["code"]]
-        sections.append(AreaSection(level="wijk", summed_from_buurten=True, rows=_rows(w, min_population), **common))  # type: ignore[arg-type]
-        sections.append(AreaSection(level="buurt", summed_from_buurten=False, rows=_rows(b, min_population), **common))  # type: ignore[arg-type]
+        sections.append(
+            AreaSection(level="wijk", summed_from_buurten=True, rows=_rows(w, min_population), **common)
+        )  # type: ignore[arg-type]
+        sections.append(
+            AreaSection(level="buurt", summed_from_buurten=False, rows=_rows(b, min_population), **common)
+        )  # type: ignore[arg-type]
     return tuple(sections)
 
 

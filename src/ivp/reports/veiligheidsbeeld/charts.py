@@ -8,15 +8,18 @@ dashed segment; the two compared years are shaded.
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
 from ivp.lib.fmt import number
 
 #: Okabe-Ito, the colour-blind-safe qualitative palette (black left out for lines).
-OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+#: Characters of a panel title per pixel of panel width at font size 11 (DejaVu Sans averages ~6.6 px).
+_CHARS_PER_PX = 1 / 6.8
 
 FONT = "font-family=\"'DejaVu Sans', Arial, sans-serif\""
 
@@ -53,6 +56,20 @@ def nice_max(value: float) -> float:
     return 10.0 * exp  # pragma: no cover - the loop always returns
 
 
+def _truncate(text: str, limit: int) -> str:
+    """Shorten ``text`` to ``limit`` characters with an ellipsis.
+
+    >>> _truncate("Diefstal/inbraak box/garage/schuur", 20)
+    'Diefstal/inbraak bo…'
+    """
+    return text if len(text) <= limit else text[: max(limit - 1, 1)].rstrip() + "…"
+
+
+def _tick_priority(first: int, last: int) -> Callable[[int], tuple[int, int]]:
+    """Ticks for the last year first, then the first year, then the compared years."""
+    return lambda year: (0 if year == last else 1 if year == first else 2, year)
+
+
 def _panel(
     series: Series,
     colour: str,
@@ -66,7 +83,7 @@ def _panel(
     out: list[str] = []
     years = [p.year for p in series.points]
     values = [p.value for p in series.points if p.value is not None]
-    left, right, top, bottom = 44.0, 10.0, 26.0, 22.0
+    left, right, top, bottom = 44.0, 18.0, 26.0, 22.0
     pw, ph = width - left - right, height - top - bottom
     ymax = nice_max(max(values) if values else 1.0)
     ymin_year, ymax_year = (min(years), max(years)) if years else (0, 1)
@@ -78,9 +95,10 @@ def _panel(
     def sy(value: float) -> float:
         return y0 + top + ph - value / ymax * ph
 
+    label = _truncate(series.label, int((width - 12) * _CHARS_PER_PX))
     out.append(
-        f'<text x="{x0 + left:.1f}" y="{y0 + 15:.1f}" font-size="12" font-weight="bold" {FONT} '
-        f'fill="#222">{escape(series.label)}</text>'
+        f'<text x="{x0 + 8:.1f}" y="{y0 + 15:.1f}" font-size="11" font-weight="bold" {FONT} '
+        f'fill="#222"><title>{escape(series.label)}</title>{escape(label)}</text>'
     )
     if highlight is not None:
         for year in highlight:
@@ -101,7 +119,13 @@ def _panel(
             f'fill="#444">{label}</text>'
         )
     if years:
-        ticks = sorted({ymin_year, ymax_year, *(highlight or ())} & set(years))
+        ticks: list[int] = []
+        min_gap = 4.6 * span / max(pw / 10, 1)  # years per tick label (~4 digits at ~6 px each)
+        for year in sorted(
+            {ymin_year, ymax_year, *(highlight or ())} & set(years), key=_tick_priority(ymin_year, ymax_year)
+        ):
+            if all(abs(year - t) >= min_gap for t in ticks):
+                ticks.append(year)
         for year in ticks:
             out.append(
                 f'<text x="{sx(year):.1f}" y="{y0 + top + ph + 14:.1f}" font-size="10" text-anchor="middle" '
@@ -109,8 +133,9 @@ def _panel(
             )
     # Line segments: solid between final figures, dashed when either end is provisional.
     pts = [p for p in series.points if p.value is not None]
-    for a, b in zip(pts, pts[1:], strict=False):
-        assert a.value is not None and b.value is not None
+    for a, b in itertools.pairwise(pts):
+        assert a.value is not None
+        assert b.value is not None
         dash = ' stroke-dasharray="4 3"' if (a.provisional or b.provisional) else ""
         out.append(
             f'<line x1="{sx(a.year):.1f}" y1="{sy(a.value):.1f}" x2="{sx(b.year):.1f}" y2="{sy(b.value):.1f}" '

@@ -199,9 +199,9 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
     )
     if obs.empty:
         raise IvpError(
-            _("Geen misdrijfcijfers voor {code} in de werkmap. Laad ze eerst: ivp ingest cbs 47018NED").format(
-                code=ws.gemeente
-            )
+            _(
+                "Geen misdrijfcijfers voor {code} in de werkmap. Laad ze eerst: ivp ingest cbs 47018NED"
+            ).format(code=ws.gemeente)
         )
     obs["title"] = obs["title"].map(_clean_title)
     years = sorted(int(y) for y in obs["year"].unique())

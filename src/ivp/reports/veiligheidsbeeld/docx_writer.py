@@ -74,7 +74,13 @@ def render_docx(ctx: ReportContext) -> bytes:
                     _("Aantoonbaar? (exacte toets)"),
                 ],
                 [
-                    [c.title, fmt.number(c.count_a), fmt.number(c.count_b), fmt.percent(c.percent_change), c.label]
+                    [
+                        c.title,
+                        fmt.number(c.count_a),
+                        fmt.number(c.count_b),
+                        fmt.percent(c.percent_change),
+                        c.label,
+                    ]
                     for c in theme.changes
                 ],
             )

@@ -145,10 +145,11 @@ def choropleth(
         )
     lx = map_w + 20
     parts.append(f'<g class="legend" aria-label="{escape("Legenda: " + legend_title)}">')
-    parts.append(
-        f'<text x="{lx}" y="20" font-size="11" font-weight="bold" {FONT}>{escape(legend_title)}</text>'
-    )
-    y = 32.0
+    y = 20.0
+    for line in legend_title.replace(" (", "\n(").splitlines():
+        parts.append(f'<text x="{lx}" y="{y}" font-size="11" font-weight="bold" {FONT}>{escape(line)}</text>')
+        y += 14
+    y -= 2
     decimals = 0 if classes.breaks[-1] >= 100 else 1
     for i, text in enumerate(classes.labels(decimals)):
         parts.append(

@@ -68,7 +68,7 @@ def change_sentence(
     'Het aantal woninginbraken daalde van 246 in 2017 naar 140 in 2024 (-43%); deze daling is statistisch aantoonbaar.'
     >>> change_sentence("1.4.6", "Straatroof", 20, 12, 2019, 2021, direction=0, percent_change=-40.0)
     'Het aantal straatroven ging van 20 in 2019 naar 12 in 2021 (-40%); dit is geen aantoonbare verandering.'
-    """  # noqa: E501
+    """
     what = noun(code, title)
     a, b = number(count_a), number(count_b)
     ya, yb = _year(year_a, provisional_a), _year(year_b, provisional_b)
@@ -109,7 +109,7 @@ def reference_sentence(
 
     >>> reference_sentence("Dordrecht", "1.1.1", "W", 2023, 2.1, 1.4, "Nederland", direction=1)
     'In 2023 telde Dordrecht 2,1 woninginbraken per 1.000 inwoners, tegen 1,4 in Nederland: aantoonbaar hoger.'
-    """  # noqa: E501
+    """
     verdict = {
         1: _("aantoonbaar hoger"),
         -1: _("aantoonbaar lager"),
@@ -135,7 +135,7 @@ def trend_sentence(
 
     >>> trend_sentence("1.1.1", "W", 2012, 2025, direction=-1, annual_percent_change=-6.2)
     'Over 2012-2025 daalde het aantal woninginbraken met gemiddeld 6% per jaar; deze trend is statistisch aantoonbaar.'
-    """  # noqa: E501
+    """
     what = noun(code, title)
     if direction == 0:
         return _("Over {first}-{last} is er in het aantal {what} geen aantoonbare trend.").format(
@@ -155,7 +155,7 @@ def area_sentence(level_plural: str, names: list[str], category: str, year: int)
 
     >>> area_sentence("buurten", ["A", "B", "C"], "geregistreerde misdrijven", 2023)
     'De buurten met de meeste geregistreerde misdrijven per 1.000 inwoners in 2023 (na bayesiaanse afvlakking) zijn A, B en C.'
-    """  # noqa: E501
+    """
     if not names:
         return ""
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + _(" en ") + names[-1]

@@ -15,7 +15,9 @@ from ivp.reports.veiligheidsbeeld.context import ReportContext
 Cell = str | int | float | bool | None
 
 
-def _sheet(wb: Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence[Cell]], source: str) -> None:
+def _sheet(
+    wb: Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence[Cell]], source: str
+) -> None:
     ws = wb.create_sheet(title[:31])
     ws.append(list(header))
     for cell in ws[1]:
