@@ -53,14 +53,14 @@ CRIME = SeriesKind(
     "geregistreerde_misdrijven",
     "SoortMisdrijf.csv",
     MISDRIJF_CODES,
-    "Geregistreerde misdrijven, Nederland (politie)",
+    _("Geregistreerde misdrijven, Nederland (politie)"),
 )
 DISORDER = SeriesKind(
     "politie-overlast",
     "overlast_registraties",
     "Overlast.csv",
     OVERLAST_CODES,
-    "Overlastregistraties, Nederland (politie)",
+    _("Overlastregistraties, Nederland (politie)"),
 )
 _LEADING_CODE = re.compile(r"^(\d+\.\d+\.\d+)\s")
 
@@ -155,7 +155,7 @@ class PolitieLandelijk:
         provenance = Provenance(
             source_id=self.id,
             dataset=Path(name).stem,
-            title=_(kind.title),
+            title=kind.title,
             publisher="Politie",
             licence=LICENCE_OPEN,
             origin=raw.origin,
