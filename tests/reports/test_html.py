@@ -1,0 +1,87 @@
+"""The HTML of the demo report: Dutch numbers, significance wording, provisional marks, legends, sources."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.reports.conftest import Demo
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def html(demo: Demo) -> str:
+    return demo.compare["html"].read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def default_html(demo: Demo) -> str:
+    return demo.default["html"].read_text(encoding="utf-8")
+
+
+def test_dutch_number_formats(html: str) -> None:
+    assert "1.225" in html  # thousands separator (Binnenstad, 2023)
+    assert re.search(r">-58%<", html)  # woninginbraak 210 -> 89
+    assert re.search(r"\d+,\d \(\d+,\d–\d+,\d\)", html)  # rates with intervals, decimal comma
+    assert not re.search(r">\d{1,3},\d{3}<", html)  # no English thousands separators in cells
+
+
+def test_significance_wording(html: str) -> None:
+    assert (
+        "Het aantal woninginbraken daalde van 210 in 2019 naar 89 in 2021 (-58%); "
+        "deze daling is statistisch aantoonbaar." in html
+    )
+    assert "geen aantoonbare verandering" in html
+    assert "Benjamini-Hochberg" in html
+
+
+def test_provisional_marks(default_html: str) -> None:
+    assert '<span class="prov">voorlopig</span>' in default_html
+    assert "2024-2025 voorlopig" in default_html
+
+
+def test_every_chapter_and_section(html: str) -> None:
+    for heading in (
+        "Uitdagingen en aandachtspunten (samenvatting)",
+        "Waar gaat het om?",
+        "Wat zeggen de cijfers?",
+        "Wat speelt er in Dordrecht?",
+        "Uitdagingen en aandachtspunten",
+        "Misdrijven per wijk en buurt",
+        "Documenten en gegevens",
+    ):
+        assert f">{heading}</h" in html, heading
+
+
+def test_map_legend_and_flagged_areas(html: str) -> None:
+    assert 'class="legend"' in html
+    assert "te weinig inwoners" in html
+    assert "De cijfers per wijk zijn opgeteld uit de buurten" in html
+
+
+def test_every_figure_has_its_source(html: str) -> None:
+    figures = re.findall(r"<figure>.*?</figure>", html, flags=re.S)
+    assert figures
+    for fig in figures:
+        assert "Bron: CBS / Politie, 47018NED" in fig
+
+
+def test_appendix_lists_each_source(html: str) -> None:
+    appendix = html.split('id="bronnen"', 1)[1]
+    for dataset in ("47018NED", "85984NED", "NL_Crime", "bevolking", "dordrecht_buurten_2024"):
+        assert dataset in appendix, dataset
+    assert "CC BY 4.0" in appendix
+
+
+def test_themes_without_figures_say_so(html: str) -> None:
+    section = html.split('id="thema-sociale_stabiliteit"', 1)[1].split("</section>", 1)[0]
+    assert "geen cijfers geladen" in section
+    assert "<table" not in section
+
+
+def test_comparison_with_netherlands_and_similar_municipalities(html: str) -> None:
+    assert "gemeenten van vergelijkbare omvang" in html
+    assert "±25%" in html
+    assert re.search(r"aantoonbaar (hoger|lager)|geen aantoonbaar verschil", html)
