@@ -84,7 +84,9 @@ def test_ingesting_the_same_folder_twice_changes_nothing(workspace: Path, shared
     assert "ongewijzigd" in out
     with Store(workspace / "ivp.duckdb", read_only=True) as store:
         assert store.query("SELECT count(*) AS n FROM observations")["n"].item() == before
-        history = store.query("SELECT action FROM source_history WHERE dataset = '47018NED' ORDER BY \"at\"")
+        history = store.query(
+            "SELECT action FROM source_history WHERE dataset = '47018NED' ORDER BY recorded_at"
+        )
     assert history["action"].tolist()[-1] == "ongewijzigd"
 
 
