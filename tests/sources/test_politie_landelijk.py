@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ivp.sources.base import ingest
-from ivp.sources.politie import MISDRIJF_CODES
+from ivp.sources.politie_codes import MISDRIJF_CODES
 from ivp.store import Store
 from tests.sources.test_politie_common import assert_refused, write_csv
 

@@ -18,9 +18,6 @@ from ivp.sources._common import parse_numbers
 from ivp.sources.base import Raw, read_file, register
 from ivp.sources.politie import (
     LICENCE_OPEN,
-    MISDRIJF_CODES,
-    OVERLAST_CODES,
-    TOTAL_CODE,
     Table,
     category_parent,
     fail_at,
@@ -32,6 +29,7 @@ from ivp.sources.politie import (
     read_table,
     text_key,
 )
+from ivp.sources.politie_codes import MISDRIJF_CODES, OVERLAST_CODES, TOTAL_CODE
 from ivp.store import Batch, Provenance
 
 TYPE_ALIASES = ("incident_type_code", "incident type", "soort", "soort misdrijf", "overlast")

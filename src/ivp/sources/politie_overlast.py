@@ -16,9 +16,7 @@ from ivp.sources._common import parse_numbers
 from ivp.sources.base import Raw, register
 from ivp.sources.politie import (
     LICENCE_DELIVERED,
-    OVERLAST_CODES,
     PUBLISHER,
-    TOTAL_CODE,
     RegionLookup,
     Table,
     category_parent,
@@ -31,6 +29,7 @@ from ivp.sources.politie import (
     text_key,
     thousands,
 )
+from ivp.sources.politie_codes import OVERLAST_CODES, TOTAL_CODE
 from ivp.store import Batch, Provenance
 
 SCHEME = "politie-overlast"
