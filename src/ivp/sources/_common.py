@@ -144,7 +144,8 @@ def read_csv_text(
 
     ``columns`` maps each canonical name to the header spellings accepted for it (compared after
     :func:`normalise_header`). The separator (``,``, ``;`` or tab) is detected from the header line.
-    Every value is read as text; the frame's index is the line number of each row in the file.
+    Every value is read as text; the frame's index is the line number of each row in the file, and
+    ``frame.attrs['separator']`` the separator found.
     Raises ``empty_file`` when there are no data rows and ``missing_column`` listing the expected names.
     """
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
@@ -200,6 +201,7 @@ def read_csv_text(
             hint=_("exporteer het bestand opnieuw, met gegevens."),
         )
     frame.index = pd.RangeIndex(2, len(frame) + 2)  # line numbers: header is line 1
+    frame.attrs["separator"] = separator
     return frame
 
 
@@ -219,14 +221,14 @@ def parse_numbers(
     ``None`` are missing values, allowed only with ``allow_missing``. Raises ``not_a_number``,
     ``missing_value``, ``negative_value`` or ``not_an_integer`` for the first bad record.
     """
-    if values.dtype == object:
+    if not pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
         text = values.astype("string").str.strip()
         if decimal_comma:
             text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
         text = text.mask(text == "")
         numbers = pd.to_numeric(text, errors="coerce")
         present = text.notna()
-        is_bool = values.map(lambda v: isinstance(v, bool))
+        is_bool = values.map(lambda v: isinstance(v, bool)) if values.dtype == object else present & False
         bad = (present & numbers.isna()) | is_bool
     else:
         numbers = pd.to_numeric(values, errors="coerce")
