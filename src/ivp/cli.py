@@ -292,5 +292,11 @@ def demo_cmd(out: Path) -> None:
         click.echo(f"{kind}: {path}")
 
 
+# Web platform commands (serve, import-meldingen, open311, manage): see ivp.web.cli.
+from ivp.web.cli import COMMANDS as _WEB_COMMANDS  # noqa: E402
+
+for _web_command in _WEB_COMMANDS:
+    main.add_command(_web_command)
+
 if __name__ == "__main__":
     main()

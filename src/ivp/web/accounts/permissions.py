@@ -1,0 +1,131 @@
+"""Who may do what: every access decision of the web app is made here.
+
+Actors relative to a melding: its *owner* (the assigned behandelaar), a *member* (a behandelaar in the
+melding's team), and *outsiders* (everyone else). Analysts see de-identified data of every melding,
+never originals. Administrators manage users and read the audit log; need-to-know keeps originals from
+them too.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from ivp.web.accounts.models import Role
+
+if TYPE_CHECKING:
+    from ivp.web.meldingen.models import Melding
+
+
+def _role(user: Any) -> str:
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return ""
+    return str(getattr(user, "role", "") or "")
+
+
+def is_staff_member(user: Any) -> bool:
+    """A logged-in user with a role."""
+    return _role(user) in Role.values
+
+
+def needs_second_factor(user: Any) -> bool:
+    """True when this user's role must log in with TOTP."""
+    return _role(user) in settings.OTP_REQUIRED_ROLES
+
+
+def is_fully_authenticated(user: Any) -> bool:
+    """Staff member who passed the second factor where the role requires it."""
+    if not is_staff_member(user):
+        return False
+    return not needs_second_factor(user) or bool(getattr(user, "is_verified", lambda: False)())
+
+
+def _in_team(user: Any, melding: Melding) -> bool:
+    return melding.team_id is not None and user.teams.filter(pk=melding.team_id).exists()
+
+
+def can_view(user: Any, melding: Melding) -> bool:
+    """See a melding de-identified."""
+    role = _role(user)
+    if role in (Role.ANALIST, Role.BEHEERDER):
+        return True
+    if role == Role.BEHANDELAAR:
+        return melding.behandelaar_id == user.pk or _in_team(user, melding)
+    return False
+
+
+def can_edit(user: Any, melding: Melding) -> bool:
+    """Change status, answer the reporter."""
+    if _role(user) != Role.BEHANDELAAR:
+        return False
+    return melding.behandelaar_id == user.pk or _in_team(user, melding)
+
+
+def can_view_original(user: Any, melding: Melding) -> bool:
+    """Read the original text and contact details (each read is audited)."""
+    return can_edit(user, melding)
+
+
+def can_export(user: Any) -> bool:
+    """Export de-identified or aggregated meldingen."""
+    return _role(user) in (Role.ANALIST, Role.BEHEERDER)
+
+
+def can_read_audit(user: Any) -> bool:
+    """Search the audit log."""
+    return _role(user) == Role.BEHEERDER
+
+
+def visible_meldingen(user: Any) -> Any:
+    """The meldingen ``user`` may list (a queryset)."""
+    from django.db.models import Q
+
+    from ivp.web.meldingen.models import Melding
+
+    role = _role(user)
+    if role in (Role.ANALIST, Role.BEHEERDER):
+        return Melding.objects.all()
+    if role == Role.BEHANDELAAR:
+        return Melding.objects.filter(Q(team__in=user.teams.all()) | Q(behandelaar=user))
+    return Melding.objects.none()
+
+
+def get_melding_for(user: Any, pk: int, *, edit: bool = False, original: bool = False) -> Melding:
+    """Fetch a melding for a view: 404 when it does not exist or may not be seen, 403 when read-only."""
+    from ivp.web.meldingen.models import Melding
+
+    try:
+        melding = Melding.objects.select_related("categorie", "team").get(pk=pk)
+    except Melding.DoesNotExist:
+        raise Http404 from None
+    if not can_view(user, melding):
+        raise Http404
+    if edit and not can_edit(user, melding):
+        raise PermissionDenied
+    if original and not can_view_original(user, melding):
+        raise PermissionDenied
+    return melding
+
+
+def staff_required(view: Any) -> Any:
+    """Decorator for staff views: login, a role, and the second factor where the role needs one."""
+    import functools
+
+    from django.contrib.auth.views import redirect_to_login
+    from django.shortcuts import redirect
+
+    @functools.wraps(view)
+    def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_staff_member(user):
+            raise PermissionDenied
+        if not is_fully_authenticated(user):
+            return redirect("accounts:otp")
+        return view(request, *args, **kwargs)
+
+    return wrapper

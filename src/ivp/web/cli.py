@@ -1,0 +1,119 @@
+"""Click commands of the web platform, registered into ``ivp`` by ``ivp.cli``: serve, import-meldingen,
+open311 key create, and ``manage`` for Django's management commands (e.g. ``ivp_bewaartermijn``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ivp.lib.i18n import _
+
+
+def setup(workspace: Path | None) -> None:
+    """Point Django at the settings (and the workspace) and initialise it."""
+    if workspace is not None:
+        os.environ["IVP_WORKSPACE"] = str(workspace.resolve())
+    elif "IVP_WORKSPACE" not in os.environ and (Path.cwd() / "ivp.toml").exists():
+        os.environ["IVP_WORKSPACE"] = str(Path.cwd())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ivp.web.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+_workspace = click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=_("Werkmap (standaard: IVP_WORKSPACE of de huidige map)."),
+)
+
+
+@click.command("serve", help=_("Start de webapp (meldpunt en staf) voor een werkmap."))
+@click.option("--port", type=int, default=8000, show_default=True, help=_("Poort op 127.0.0.1."))
+@click.option("--host", default="127.0.0.1", show_default=True, help=_("Adres om op te luisteren."))
+@click.option("--workers", type=int, default=2, show_default=True, help=_("Aantal gunicorn-processen."))
+@_workspace
+def serve(port: int, host: str, workers: int, workspace: Path | None) -> None:
+    setup(workspace)
+    _migrate()
+    from django.conf import settings
+
+    click.echo(_("Database: {db}").format(db=settings.DATABASES["default"]["NAME"]))
+    click.echo(_("Meldpunt op http://{host}:{port}/  -  staf op http://{host}:{port}/staf/").format(host=host, port=port))
+    os.execvp(  # noqa: S606 - replace this process with gunicorn, same environment
+        sys.executable,
+        [
+            sys.executable, "-m", "gunicorn", "ivp.web.wsgi:application",
+            "--bind", f"{host}:{port}", "--workers", str(workers), "--worker-class", "gthread", "--threads", "4",
+            "--access-logfile", "-",
+        ],
+    )
+
+
+@click.command("import-meldingen", help=_("Importeer meldingen uit een export van een ander systeem (csv, bv. Fixi)."))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_workspace
+def import_meldingen(file: Path, workspace: Path | None) -> None:
+    setup(workspace)
+    _migrate()
+    from ivp.web.meldingen.importing import import_csv
+
+    result = import_csv(file)
+    click.echo(
+        _("{read} regels gelezen: {new} meldingen geïmporteerd, {old} waren er al; {cats} nieuwe categorieën.").format(
+            read=result.read, new=result.created, old=result.skipped_existing, cats=result.categories_created
+        )
+    )
+
+
+@click.group("open311", help=_("Beheer van apps die via Open311 melden."))
+def open311() -> None:
+    pass
+
+
+@open311.group("key", help=_("API-sleutels voor Open311-apps."))
+def key() -> None:
+    pass
+
+
+@key.command("create", help=_("Maak een API-sleutel voor een app; de sleutel wordt één keer getoond."))
+@click.argument("name")
+@_workspace
+def key_create(name: str, workspace: Path | None) -> None:
+    setup(workspace)
+    _migrate()
+    from django.db import IntegrityError
+
+    from ivp.web.meldingen.services import create_open311_client
+
+    try:
+        _client, api_key = create_open311_client(name)
+    except IntegrityError:
+        raise click.ClickException(_("Er is al een app met de naam {name}; kies een andere naam.").format(name=name)) from None
+    click.echo(api_key)
+
+
+@click.command(
+    "manage", context_settings={"ignore_unknown_options": True}, help=_("Django-beheeropdrachten, bv. 'ivp manage ivp_bewaartermijn'.")
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@_workspace
+def manage(args: tuple[str, ...], workspace: Path | None) -> None:
+    setup(workspace)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["ivp manage", *args])
+
+
+COMMANDS = [serve, import_meldingen, open311, manage]

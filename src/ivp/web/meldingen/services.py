@@ -1,0 +1,286 @@
+"""The one service for meldingen: every state change goes through here.
+
+Each change runs in a transaction, locks the melding row (``select_for_update``), appends a history
+row (history is never edited), writes its audit row in the same transaction, and sends
+:data:`melding_changed` after commit. Views, forms, the admin, the APIs and the CLI call only this.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from ivp.web.accounts import permissions
+from ivp.web.audit import services as audit
+from ivp.web.audit.models import Action
+from ivp.web.meldingen import workflow
+from ivp.web.meldingen.deid import deidentify
+from ivp.web.meldingen.models import (
+    Bericht,
+    Category,
+    Contact,
+    Kanaal,
+    Melding,
+    Open311Client,
+    Richting,
+    RoutingRule,
+    StatusWijziging,
+)
+
+# Sent after commit with ``melding_id`` and ``kind`` ("created", "status", "answer", "information").
+melding_changed = Signal()
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read aloud and type
+CODE_LENGTH = 12
+
+
+class TransitionError(ValueError):
+    """The workflow does not allow this status change."""
+
+    code = "status_niet_toegestaan"
+
+
+def new_followup_code() -> str:
+    """A random follow-up code, shown grouped as XXXX-XXXX-XXXX (about 59 bits)."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def hash_code(code: str) -> str:
+    """Keyed hash of a code: a database leak does not reveal working codes."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, normalise_code(code).encode(), hashlib.sha256).hexdigest()
+
+
+def hash_api_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def route(categorie_id: int, buurt_code: str) -> int | None:
+    """Team id of the first routing rule that matches, or None."""
+    for rule in RoutingRule.objects.all():
+        if rule.matches(categorie_id, buurt_code):
+            return rule.team_id
+    return None
+
+
+@dataclass(frozen=True)
+class NewMelding:
+    """What a resident, app or import supplies."""
+
+    categorie: Category
+    tekst: str
+    tijd_van: dt.datetime | None = None
+    tijd_tot: dt.datetime | None = None
+    buurt_code: str = ""
+    buurt_naam: str = ""
+    straat: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    naam: str = ""
+    email: str = ""
+    telefoon: str = ""
+    kanaal: str = Kanaal.WEB
+    client: Open311Client | None = None
+    extern_id: str = ""
+    aangemaakt: dt.datetime | None = None
+
+
+def create_melding(data: NewMelding, actor: Any = None) -> tuple[Melding, str]:
+    """Store a new melding; return it and its follow-up code (shown once, stored hashed)."""
+    code = new_followup_code()
+    with transaction.atomic():
+        melding = Melding.objects.create(
+            categorie=data.categorie,
+            tekst=data.tekst,
+            tijd_van=data.tijd_van,
+            tijd_tot=data.tijd_tot or data.tijd_van,
+            buurt_code=data.buurt_code,
+            buurt_naam=data.buurt_naam,
+            straat=data.straat,
+            lat=data.lat,
+            lon=data.lon,
+            volgcode_hash=hash_code(code),
+            team_id=route(data.categorie.pk, data.buurt_code),
+            kanaal=data.kanaal,
+            client=data.client,
+            extern_id=data.extern_id,
+            aangemaakt=data.aangemaakt or timezone.now(),
+        )
+        StatusWijziging.objects.create(melding=melding, van="", naar=workflow.GEMELD, op=melding.aangemaakt)
+        if data.naam or data.email or data.telefoon:
+            Contact.objects.create(melding=melding, naam=data.naam, email=data.email, telefoon=data.telefoon)
+        audit.record(
+            actor if actor is not None else (data.client.naam if data.client else "melder"),
+            Action.CREATE,
+            "melding",
+            melding.pk,
+            after={
+                "categorie": data.categorie.slug,
+                "buurt": data.buurt_code,
+                "kanaal": data.kanaal,
+                "contact": bool(data.naam or data.email or data.telefoon),
+            },
+        )
+        _after_commit(melding.pk, "created")
+    return melding, code
+
+
+def _after_commit(melding_id: int, kind: str) -> None:
+    transaction.on_commit(
+        lambda: melding_changed.send(sender=Melding, melding_id=melding_id, kind=kind), robust=True
+    )
+
+
+def change_status(melding_id: int, to: str, actor: Any, toelichting: str = "") -> Melding:
+    """Move a melding along the workflow; raise TransitionError when the table forbids it."""
+    with transaction.atomic():
+        melding = Melding.objects.select_for_update().get(pk=melding_id)
+        if not permissions.can_edit(actor, melding):
+            raise PermissionDenied
+        if to not in workflow.ALLOWED_TRANSITIONS.get(melding.status, frozenset()):
+            raise TransitionError(f"{melding.status} -> {to}")
+        before = melding.status
+        melding.status = to
+        now = timezone.now()
+        if to in workflow.CLOSED:
+            melding.afgehandeld_op = now
+        elif before in workflow.CLOSED:
+            melding.afgehandeld_op = None
+        if melding.behandelaar_id is None:
+            melding.behandelaar = actor
+        melding.save(update_fields=["status", "afgehandeld_op", "behandelaar", "gewijzigd"])
+        StatusWijziging.objects.create(melding=melding, van=before, naar=to, door=actor, toelichting=toelichting, op=now)
+        audit.record(actor, Action.UPDATE, "melding", melding.pk, before={"status": before}, after={"status": to})
+        _after_commit(melding.pk, "status")
+    return melding
+
+
+def answer(melding_id: int, actor: Any, tekst: str) -> Bericht:
+    """The municipality's answer; the reporter reads it with the follow-up code."""
+    with transaction.atomic():
+        melding = Melding.objects.select_for_update().get(pk=melding_id)
+        if not permissions.can_edit(actor, melding):
+            raise PermissionDenied
+        bericht = Bericht.objects.create(melding=melding, richting=Richting.GEMEENTE, tekst=tekst, door=actor)
+        audit.record(actor, Action.CREATE, "bericht", bericht.pk, after={"melding": melding.pk, "richting": "gemeente"})
+        _after_commit(melding.pk, "answer")
+    return bericht
+
+
+def find_by_code(code: str) -> Melding | None:
+    """The melding with this follow-up code, or None."""
+    if len(normalise_code(code)) != CODE_LENGTH:
+        return None
+    return Melding.objects.select_related("categorie").filter(volgcode_hash=hash_code(code)).first()
+
+
+def add_information(melding_id: int, tekst: str) -> Bericht:
+    """Information the reporter adds through the follow-up page."""
+    with transaction.atomic():
+        melding = Melding.objects.select_for_update().get(pk=melding_id)
+        bericht = Bericht.objects.create(melding=melding, richting=Richting.MELDER, tekst=tekst)
+        audit.record("melder", Action.CREATE, "bericht", bericht.pk, after={"melding": melding.pk, "richting": "melder"})
+        _after_commit(melding.pk, "information")
+    return bericht
+
+
+def public_messages(melding: Melding) -> list[Bericht]:
+    """Messages the reporter sees on the follow-up page (their own and the answers)."""
+    return list(melding.berichten.all())
+
+
+def deidentified_text(melding: Melding) -> str:
+    """The de-identified free text, computed on first need and kept (the original stays separate)."""
+    if melding.tekst_deid is None:
+        melding.tekst_deid = deidentify(melding.tekst)
+        Melding.objects.filter(pk=melding.pk).update(tekst_deid=melding.tekst_deid)
+    return melding.tekst_deid
+
+
+def deidentified_messages(melding: Melding) -> list[tuple[Bericht, str]]:
+    out = []
+    for bericht in melding.berichten.all():
+        if bericht.tekst_deid is None:
+            bericht.tekst_deid = deidentify(bericht.tekst)
+            Bericht.objects.filter(pk=bericht.pk).update(tekst_deid=bericht.tekst_deid)
+        out.append((bericht, bericht.tekst_deid))
+    return out
+
+
+def record_view(actor: Any, melding: Melding, *, what: str = "detail") -> None:
+    """Audit a staff read of a melding (de-identified)."""
+    audit.record(actor, Action.VIEW, "melding", melding.pk, detail=what)
+
+
+@dataclass(frozen=True)
+class Original:
+    tekst: str
+    berichten: list[Bericht]
+    contact: Contact | None
+
+
+def read_original(actor: Any, melding: Melding) -> Original:
+    """The original text, messages and contact details, for a role that may; every read audited."""
+    if not permissions.can_view_original(actor, melding):
+        raise PermissionDenied
+    contact = Contact.objects.filter(melding=melding).first()
+    audit.record(actor, Action.VIEW_ORIGINAL, "melding", melding.pk, detail="origineel en contactgegevens")
+    return Original(melding.tekst, list(melding.berichten.all()), contact)
+
+
+def record_export(actor: Any, fmt: str, count: int, filters: dict[str, str]) -> None:
+    audit.record(actor, Action.EXPORT, "melding", "", after={"formaat": fmt, "aantal": count, "filters": filters})
+
+
+def erase_personal_data(now: dt.datetime | None = None) -> int:
+    """Erase free text, messages and contact details of meldingen closed longer than the retention period.
+
+    The melding keeps category, period, buurt and status, so aggregated statistics stay possible.
+    Returns the number of meldingen erased.
+    """
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.RETENTION_DAYS)
+    ids = list(
+        Melding.objects.filter(afgehandeld_op__lt=cutoff, gewist_op__isnull=True).values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        with transaction.atomic():
+            Contact.objects.filter(melding_id__in=chunk).delete()
+            Bericht.objects.filter(melding_id__in=chunk).update(tekst="", tekst_deid="")
+            Melding.objects.filter(pk__in=chunk).update(
+                tekst="", tekst_deid="", straat="", lat=None, lon=None, volgcode_hash=None, gewist_op=now
+            )
+            for pk in chunk:
+                audit.record("bewaartermijn", Action.DELETE, "melding", pk, detail="persoonsgegevens gewist")
+    return len(ids)
+
+
+def create_open311_client(naam: str) -> tuple[Open311Client, str]:
+    """Register an app; return it and its API key (shown once, stored hashed)."""
+    key = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        client = Open311Client.objects.create(naam=naam, key_prefix=key[:8], key_hash=hash_api_key(key))
+        audit.record("beheer", Action.CREATE, "open311client", client.pk, after={"naam": naam})
+    return client, key
+
+
+def client_for_key(key: str) -> Open311Client | None:
+    if not key:
+        return None
+    return Open311Client.objects.filter(key_hash=hash_api_key(key), actief=True).first()

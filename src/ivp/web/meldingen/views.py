@@ -1,0 +1,112 @@
+"""Public pages of the meldpunt: form, receipt, follow-up. No account needed; works without JavaScript."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ivp.web.meldingen import services
+from ivp.web.meldingen.forms import AanvullingForm, MeldingForm, VolgcodeForm
+from ivp.web.meldingen.models import Melding
+from ivp.web.meldingen.ratelimit import client_ip, hit
+from ivp.web.meldingen.regions import region_map
+
+SESSION_RECEIPT = "meldpunt_ontvangen"
+SESSION_FOLLOW = "meldpunt_volg"
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return render(request, "meldingen/te_veel.html", status=429)
+
+
+@require_http_methods(["GET", "POST"])
+def melden(request: HttpRequest) -> HttpResponse:
+    """The reporting form. On an error every value typed is shown again with a message per field."""
+    form = MeldingForm(request.POST or None)
+    if request.method == "POST":
+        if not hit("melden", client_ip(request), settings.RATE_FORM):
+            return _too_many(request)
+        if form.is_valid():
+            if form.is_spam():
+                # Bots get a receipt without a code; nothing is stored.
+                return render(request, "meldingen/ontvangen.html", {"code": None})
+            data = form.cleaned_data
+            buurt = region_map().by_code(data.get("buurt") or "")
+            _melding, code = services.create_melding(
+                services.NewMelding(
+                    categorie=data["categorie"],
+                    tekst=data["tekst"],
+                    tijd_van=data.get("van"),
+                    tijd_tot=data.get("tot"),
+                    buurt_code=buurt.code if buurt else "",
+                    buurt_naam=buurt.naam if buurt else "",
+                    straat=data.get("straat") or "",
+                    lat=data.get("lat"),
+                    lon=data.get("lon"),
+                    naam=data.get("naam") or "",
+                    email=data.get("email") or "",
+                    telefoon=data.get("telefoon") or "",
+                )
+            )
+            request.session[SESSION_RECEIPT] = code
+            return redirect("meldingen:ontvangen")
+    paths = region_map().svg_paths()
+    return render(
+        request,
+        "meldingen/melden.html",
+        {"form": form, "map_paths": paths, "map": region_map()},
+        status=400 if form.errors else 200,
+    )
+
+
+def ontvangen(request: HttpRequest) -> HttpResponse:
+    """The receipt with the follow-up code."""
+    code = request.session.get(SESSION_RECEIPT)
+    if not code:
+        return redirect("meldingen:melden")
+    return render(request, "meldingen/ontvangen.html", {"code": code})
+
+
+@require_http_methods(["GET", "POST"])
+def volgen(request: HttpRequest) -> HttpResponse:
+    """Enter the follow-up code (POST only, so the code never appears in a URL or log)."""
+    form = VolgcodeForm(request.POST or None)
+    if request.method == "POST":
+        if not hit("volgen", client_ip(request), settings.RATE_FOLLOWUP):
+            return _too_many(request)
+        if form.is_valid():
+            melding = services.find_by_code(form.cleaned_data["code"])
+            if melding is not None:
+                request.session[SESSION_FOLLOW] = melding.pk
+                return redirect("meldingen:status")
+            form.add_error("code", _("Deze volgcode kennen we niet. Controleer de code op uw ontvangstbevestiging."))
+    return render(request, "meldingen/volgen.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def status(request: HttpRequest) -> HttpResponse:
+    """Status, the municipality's answers, and a form to add information."""
+    pk = request.session.get(SESSION_FOLLOW)
+    melding = Melding.objects.select_related("categorie").filter(pk=pk, volgcode_hash__isnull=False).first() if pk else None
+    if melding is None:
+        return redirect("meldingen:volgen")
+    form = AanvullingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_information(melding.pk, form.cleaned_data["tekst"])
+        return redirect("meldingen:status")
+    return render(
+        request,
+        "meldingen/status.html",
+        {"melding": melding, "berichten": services.public_messages(melding), "historie": melding.historie.all(), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["POST"])
+def stoppen(request: HttpRequest) -> HttpResponse:
+    """Forget the follow-up code in this browser."""
+    request.session.pop(SESSION_FOLLOW, None)
+    return redirect("meldingen:volgen")

@@ -1,0 +1,1 @@
+"""The IVP plan in the app database: opgaven, implementation plans, indicators, targets, realisations."""

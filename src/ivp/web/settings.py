@@ -1,0 +1,185 @@
+"""Django settings for ivp.web, read from the environment (see docs/settings.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import django_stubs_ext
+
+from ivp.lib.errors import ConfigError
+from ivp.web.env import env_bool, env_int, env_list, env_path, env_rate, env_str, parse_database_url
+from ivp.workspace import Workspace
+
+django_stubs_ext.monkeypatch()
+
+WEB_DIR = Path(__file__).resolve().parent
+
+DEV_SECRET_KEY = "ivp-onveilige-ontwikkelsleutel-niet-in-productie"  # noqa: S105
+
+_workspace_path = env_path(
+    "IVP_WORKSPACE", None, "Werkmap (met ivp.toml) die de webapp bedient; levert gemeente, buurten en database."
+)
+WORKSPACE: Workspace | None = Workspace.open(_workspace_path.resolve()) if _workspace_path else None
+
+DEBUG = env_bool("IVP_DEBUG", False, "Ontwikkelmodus: uitgebreide foutpagina's. Nooit in productie.")
+
+_default_db = (
+    f"sqlite:///{WORKSPACE.root / 'ivp-web.sqlite3'}" if WORKSPACE else f"sqlite:///{Path.cwd() / 'ivp-web.sqlite3'}"
+)
+DATABASE_URL = env_str(
+    "DATABASE_URL",
+    _default_db,
+    "Database van de webapp: sqlite:///pad of postgres://gebruiker:wachtwoord@host:poort/naam.",
+)
+DATABASES = {"default": parse_database_url(DATABASE_URL, base=WORKSPACE.root if WORKSPACE else None)}
+
+SECRET_KEY = env_str(
+    "IVP_SECRET_KEY",
+    DEV_SECRET_KEY,
+    "Geheime sleutel voor sessies, CSRF en de hashes van volgcodes. Verplicht buiten IVP_DEBUG.",
+)
+if SECRET_KEY == DEV_SECRET_KEY and not DEBUG and env_bool(
+    "IVP_REQUIRE_SECRET_KEY", False, "Weiger te starten zonder eigen IVP_SECRET_KEY (zet op 1 in productie)."
+):
+    raise ConfigError("IVP_SECRET_KEY ontbreekt; zet een lange willekeurige waarde.")
+
+ALLOWED_HOSTS = env_list(
+    "IVP_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver", "Hostnamen waarop de app antwoordt."
+)
+CSRF_TRUSTED_ORIGINS = env_list(
+    "IVP_CSRF_TRUSTED_ORIGINS", "", "Origins (https://meldpunt.example.nl) die formulieren mogen posten."
+)
+_secure = env_bool("IVP_SECURE_COOKIES", False, "Cookies alleen over HTTPS (zet op 1 achter HTTPS).")
+SESSION_COOKIE_SECURE = _secure
+CSRF_COOKIE_SECURE = _secure
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+REGIONS_GEOJSON = env_path(
+    "IVP_REGIONS_GEOJSON",
+    None,
+    "GeoJSON met buurten (statcode, statnaam) als de werkmap-store geen buurtgrenzen heeft.",
+)
+OTP_REQUIRED_ROLES = env_list(
+    "IVP_2FA_ROLES", "beheerder,behandelaar", "Rollen die met twee factoren (TOTP) moeten inloggen."
+)
+RATE_FORM = env_rate("IVP_RATE_FORM", "20/3600", "Meldingen per IP-adres per periode (AANTAL/SECONDEN).")
+RATE_FOLLOWUP = env_rate(
+    "IVP_RATE_FOLLOWUP", "30/3600", "Pogingen met een volgcode per IP-adres per periode (AANTAL/SECONDEN)."
+)
+RATE_OPEN311 = env_rate(
+    "IVP_RATE_OPEN311", "600/60", "Open311-aanvragen per API-sleutel (of IP zonder sleutel) per periode."
+)
+MAX_TEXT_LENGTH = env_int("IVP_MAX_TEXT_LENGTH", 5000, "Maximaal aantal tekens in een meldingstekst.", minimum=100)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int(
+    "IVP_MAX_REQUEST_BYTES", 65536, "Maximale grootte van een verzoek in bytes.", minimum=4096
+)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+RETENTION_DAYS = env_int(
+    "IVP_RETENTION_DAYS", 365, "Na zoveel dagen na afhandeling worden persoonsgegevens van meldingen gewist."
+)
+AXES_FAILURE_LIMIT = env_int("IVP_LOGIN_FAILURE_LIMIT", 5, "Mislukte inlogpogingen voor blokkering.", minimum=1)
+AXES_COOLOFF_TIME = env_int("IVP_LOGIN_COOLOFF_HOURS", 1, "Uren dat een blokkering duurt.", minimum=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_VERBOSE = False
+STATIC_ROOT = env_path("IVP_STATIC_ROOT", None, "Map waarin collectstatic de statische bestanden zet.")
+TIME_ZONE = env_str("IVP_TIME_ZONE", "Europe/Amsterdam", "Tijdzone voor weergave.")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "ivp.web.accounts",
+    "ivp.web.audit",
+    "ivp.web.meldingen",
+    "ivp.web.staff",
+    "ivp.web.plan",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "ivp.web.audit.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "staff:home"
+ROOT_URLCONF = "ivp.web.urls"
+WSGI_APPLICATION = "ivp.web.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [WEB_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ivp.web.context_processors.site",
+            ]
+        },
+    }
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", "Nederlands")]
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [WEB_DIR / "static"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ivp"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+SESSION_COOKIE_AGE = 8 * 3600
+OTP_TOTP_ISSUER = "ivp"
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["ivp.web.meldingen.api.IsStaff"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "ivp.web.meldingen.api.error_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ivp staf-API",
+    "DESCRIPTION": "REST-API voor koppelingen van de gemeente: gede-identificeerde meldingen en statussen.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

@@ -1,0 +1,1 @@
+"""Nothing to register: staff pages use the models of other apps."""

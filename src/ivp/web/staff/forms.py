@@ -1,0 +1,75 @@
+"""Staff forms: triage filters, status change, answer, audit search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ivp.web.audit.models import Action
+from ivp.web.meldingen import workflow
+from ivp.web.meldingen.models import Category
+from ivp.web.meldingen.regions import region_map
+
+
+class FilterForm(forms.Form):
+    categorie = forms.ModelChoiceField(label=_("Categorie"), queryset=Category.objects.all(), required=False, empty_label=_("alle"))
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("alle")), *workflow.STATUS_CHOICES])
+    buurt = forms.ChoiceField(label=_("Buurt"), required=False)
+    van = forms.DateField(label=_("Gemeld vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    tot = forms.DateField(label=_("Gemeld tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["buurt"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("alle"))] + [(b.code, b.naam) for b in region_map().buurten]
+
+    def apply(self, rows: Any) -> Any:
+        if not self.is_valid():
+            return rows.none()
+        data = self.cleaned_data
+        if data.get("categorie"):
+            rows = rows.filter(categorie=data["categorie"])
+        if data.get("status"):
+            rows = rows.filter(status=data["status"])
+        if data.get("buurt"):
+            rows = rows.filter(buurt_code=data["buurt"])
+        if data.get("van"):
+            rows = rows.filter(aangemaakt__date__gte=data["van"])
+        if data.get("tot"):
+            rows = rows.filter(aangemaakt__date__lte=data["tot"])
+        return rows
+
+    def as_params(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self.data.items() if k in self.fields and v}
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Nieuwe status"), error_messages={"invalid_choice": _("Deze overgang is niet toegestaan.")})
+    toelichting = forms.CharField(label=_("Toelichting (intern)"), required=False, max_length=500)
+
+    def __init__(self, current: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["status"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(key, workflow.LABELS[key]) for key in workflow.allowed(current)]
+
+
+class AnswerForm(forms.Form):
+    tekst = forms.CharField(
+        label=_("Antwoord aan de melder"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        help_text=_("De melder leest dit met de volgcode. Noem geen namen van anderen."),
+    )
+
+
+class AuditSearchForm(forms.Form):
+    actor = forms.CharField(label=_("Medewerker"), required=False)
+    action = forms.ChoiceField(label=_("Actie"), required=False, choices=[("", _("alle")), *Action.choices])
+    object_type = forms.CharField(label=_("Objecttype"), required=False)
+    object_id = forms.CharField(label=_("Object-id"), required=False)
+    since = forms.DateField(label=_("Vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

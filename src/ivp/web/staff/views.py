@@ -1,0 +1,132 @@
+"""Staff pages: home, triage list, detail (de-identified), audited original, status, answer, export, audit."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ivp.web.accounts import permissions
+from ivp.web.accounts.permissions import staff_required
+from ivp.web.audit import services as audit
+from ivp.web.audit.models import Action
+from ivp.web.meldingen import services as meldingen
+from ivp.web.meldingen import workflow
+from ivp.web.staff import services
+from ivp.web.staff.forms import AnswerForm, AuditSearchForm, FilterForm, StatusForm
+
+
+@staff_required
+def home(request: HttpRequest) -> HttpResponse:
+    rows = permissions.visible_meldingen(request.user)
+    counts = {row["status"]: row["n"] for row in rows.values("status").annotate(n=Count("id"))}
+    per_status = [(workflow.LABELS[key], counts.get(key, 0), key) for key in workflow.LABELS]
+    return render(request, "staff/home.html", {"per_status": per_status, "can_audit": permissions.can_read_audit(request.user)})
+
+
+@staff_required
+def melding_list(request: HttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or {})
+    rows = form.apply(permissions.visible_meldingen(request.user).select_related("categorie", "team"))
+    page = Paginator(rows, 50).get_page(request.GET.get("pagina"))
+    items = [(m, meldingen.deidentified_text(m)) for m in page.object_list]
+    audit.record(request.user, Action.VIEW, "melding", "", detail=f"lijst {len(items)} meldingen", after=form.as_params() or None)
+    return render(
+        request,
+        "staff/list.html",
+        {"form": form, "page": page, "items": items, "params": form.as_params(), "can_export": permissions.can_export(request.user)},
+    )
+
+
+@staff_required
+def melding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    melding = permissions.get_melding_for(request.user, pk)
+    meldingen.record_view(request.user, melding)
+    return render(
+        request,
+        "staff/detail.html",
+        {
+            "melding": melding,
+            "tekst": meldingen.deidentified_text(melding),
+            "berichten": meldingen.deidentified_messages(melding),
+            "historie": melding.historie.all(),
+            "status_form": StatusForm(melding.status),
+            "answer_form": AnswerForm(),
+            "can_edit": permissions.can_edit(request.user, melding),
+            "can_original": permissions.can_view_original(request.user, melding),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def melding_original(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST, so that prefetching or a shared link never reveals the original unasked."""
+    melding = permissions.get_melding_for(request.user, pk, original=True)
+    original = meldingen.read_original(request.user, melding)
+    response = render(request, "staff/original.html", {"melding": melding, "original": original})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_required
+@require_POST
+def melding_status(request: HttpRequest, pk: int) -> HttpResponse:
+    melding = permissions.get_melding_for(request.user, pk, edit=True)
+    form = StatusForm(melding.status, request.POST)
+    if form.is_valid():
+        try:
+            meldingen.change_status(melding.pk, form.cleaned_data["status"], request.user, form.cleaned_data["toelichting"])
+        except meldingen.TransitionError:
+            form.add_error("status", _("Deze overgang is niet toegestaan."))
+        else:
+            return redirect("staff:detail", pk=melding.pk)
+    return render(request, "staff/form_error.html", {"form": form, "melding": melding}, status=400)
+
+
+@staff_required
+@require_POST
+def melding_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    melding = permissions.get_melding_for(request.user, pk, edit=True)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        meldingen.answer(melding.pk, request.user, form.cleaned_data["tekst"])
+        return redirect("staff:detail", pk=melding.pk)
+    return render(request, "staff/form_error.html", {"form": form, "melding": melding}, status=400)
+
+
+@staff_required
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if not permissions.can_export(request.user):
+        raise PermissionDenied
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    form = FilterForm(request.GET or {})
+    rows = form.apply(permissions.visible_meldingen(request.user).select_related("categorie", "team"))
+    data = services.export_rows(rows)
+    meldingen.record_export(request.user, fmt, len(data), form.as_params())
+    if fmt == "xlsx":
+        body = services.to_xlsx(data)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = services.to_csv(data)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="meldingen.{fmt}"'
+    return response
+
+
+@staff_required
+@require_http_methods(["GET"])
+def audit_search(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_read_audit(request.user):
+        raise PermissionDenied
+    form = AuditSearchForm(request.GET or {})
+    rows = audit.search(**{k: v for k, v in form.cleaned_data.items() if v}) if form.is_valid() else audit.search()
+    page = Paginator(rows, 100).get_page(request.GET.get("pagina"))
+    audit.record(request.user, Action.VIEW, "audit", "", detail="auditlog doorzocht")
+    return render(request, "staff/audit.html", {"form": form, "page": page})

@@ -1,0 +1,17 @@
+"""URLs: public meldpunt at /, staff at /staf/, accounts, Open311 and the REST API."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from ivp.web.settings import WEB_DIR
+
+urlpatterns = [
+    path("", include("ivp.web.meldingen.urls")),
+    path("staf/", include("ivp.web.staff.urls")),
+    path("account/", include("ivp.web.accounts.urls")),
+    path("beheer/", admin.site.urls),
+    re_path(r"^static/(?P<path>.*)$", serve, {"document_root": WEB_DIR / "static"}),
+]

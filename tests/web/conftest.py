@@ -1,0 +1,79 @@
+"""Django test setup: SQLite by default, PostgreSQL with IVP_WEB_DB=postgres (uses IVP_TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import factory.random
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = Path(os.environ.get("IVP_SHARED_DATA", str(REPO.parent / "shared" / "data"))).resolve()
+
+os.environ["DJANGO_SETTINGS_MODULE"] = "ivp.web.settings"
+if os.environ.get("IVP_WEB_DB") == "postgres":
+    url = os.environ.get("IVP_TEST_DATABASE_URL")
+    if not url:
+        raise RuntimeError("IVP_WEB_DB=postgres needs IVP_TEST_DATABASE_URL (scripts/start-postgres prints it)")
+    os.environ["DATABASE_URL"] = url
+else:
+    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.gettempdir()}/ivp-web-test.sqlite3"
+os.environ["IVP_REGIONS_GEOJSON"] = str(SHARED / "geo" / "dordrecht_buurten_2024.geojson")
+os.environ.pop("IVP_WORKSPACE", None)
+os.environ["IVP_SECRET_KEY"] = "test-secret-key-for-ivp-web-tests-only"  # noqa: S105
+
+
+@pytest.fixture(autouse=True)
+def _seeded() -> None:
+    factory.random.reseed_random(42)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def actors(db: Any) -> dict[str, Any]:
+    """Owner, member (same team), outsider (other team), analist, beheerder, and a melding in team A."""
+    from tests.web.factories import MeldingFactory, TeamFactory, UserFactory
+
+    team_a, team_b = TeamFactory(naam="Handhaving"), TeamFactory(naam="Wijkteam Noord")
+    owner = UserFactory(username="eigenaar", role="behandelaar", teams=[team_a])
+    member = UserFactory(username="lid", role="behandelaar", teams=[team_a])
+    outsider = UserFactory(username="buitenstaander", role="behandelaar", teams=[team_b])
+    melding = MeldingFactory(team=team_a, behandelaar=owner)
+    return {
+        "owner": owner,
+        "member": member,
+        "outsider": outsider,
+        "analist": UserFactory(username="analist", role="analist"),
+        "beheerder": UserFactory(username="beheerder", role="beheerder"),
+        "nobody": UserFactory(username="geenrol", role=""),
+        "melding": melding,
+        "team_a": team_a,
+        "team_b": team_b,
+    }
+
+
+@pytest.fixture
+def login(client: Any) -> Callable[[Any], Any]:
+    """Log a user in as after password and (where the role needs it) the TOTP step."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def do(user: Any) -> Any:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return do
