@@ -14,7 +14,7 @@ from docx.shared import Pt
 from ivp.lib import fmt
 from ivp.lib.i18n import _
 from ivp.reports.veiligheidsbeeld import render
-from ivp.reports.veiligheidsbeeld.context import TEXT_SECTIONS, ReportContext
+from ivp.reports.veiligheidsbeeld.context import TEXT_SECTIONS, ReportContext, ThemeSection
 
 
 def _table(doc: object, header: list[str], rows: list[list[str]]) -> None:
@@ -84,7 +84,7 @@ def render_docx(ctx: ReportContext) -> bytes:
                     for c in theme.changes
                 ],
             )
-            doc.add_paragraph(render.crime_source(ctx)).italic = True
+            doc.add_paragraph().add_run(render.crime_source(ctx)).italic = True
             for c in theme.changes:
                 doc.add_paragraph(render.change_text(ctx, c), style="List Bullet")
             for t in theme.trends:
@@ -107,7 +107,7 @@ def render_docx(ctx: ReportContext) -> bytes:
                 for r in (area.ranked if area.level == "wijk" else area.ranked[:15])
             ],
         )  # fmt: skip
-        doc.add_paragraph(render.area_source(ctx, area)).italic = True
+        doc.add_paragraph().add_run(render.area_source(ctx, area)).italic = True
     doc.add_heading(_("Documenten en gegevens"), 1)
     _table(
         doc,
@@ -123,7 +123,7 @@ def render_docx(ctx: ReportContext) -> bytes:
     return buffer.getvalue()
 
 
-def _narrative(doc: object, ctx: ReportContext, theme: render.ThemeSection, section: str) -> None:
+def _narrative(doc: object, ctx: ReportContext, theme: ThemeSection, section: str) -> None:
     doc.add_heading(render.section_title(section, ctx.naam), 2)  # type: ignore[attr-defined]
     text = theme.texts.get(section)
     if not text:

@@ -182,7 +182,7 @@ def _template_env() -> jinja2.Environment:
         number=lambda v: fmt.number(_num(v)),
         decimal=lambda v, d=1: fmt.number(_num(v), d),
         percent=lambda v: fmt.percent(_num(v)),
-        percent_plain=lambda v: fmt.percent(_num(v) * 100 if v is not None else None, 0, signed=False),
+        percent_plain=lambda v: fmt.percent(None if _num(v) is None else float(v) * 100, 0, signed=False),
         rate=lambda v: fmt.rate(_num(v)),
         pvalue=lambda v: fmt.pvalue(_num(v)),
         date=fmt.date,
@@ -238,7 +238,7 @@ def render_html(ctx: ReportContext) -> str:
 
 def render_pdf(html: str) -> bytes:
     """Render the HTML to PDF with WeasyPrint (print CSS in the same stylesheet)."""
-    import weasyprint  # slow import; only when a PDF is asked for
+    import weasyprint  # type: ignore[import-untyped]  # slow import; only when a PDF is asked for
 
     pdf = weasyprint.HTML(string=html, base_url=".").write_pdf()
     assert pdf is not None
