@@ -1,0 +1,18 @@
+"""Run the Examples sections of every ivp.stats module: documentation that cannot go stale."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["change", "trend", "rates", "multiple", "smoothing", "disclosure"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_module_examples(name: str) -> None:
+    module = importlib.import_module(f"ivp.stats.{name}")
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0, f"ivp.stats.{name} has no examples"
+    assert result.failed == 0
