@@ -298,5 +298,11 @@ from ivp.web.cli import COMMANDS as _WEB_COMMANDS  # noqa: E402
 for _web_command in _WEB_COMMANDS:
     main.add_command(_web_command)
 
+# Plan commands (plan import/export/realisatie/status): see ivp.plan.cli.
+from ivp.plan.cli import COMMANDS as _PLAN_COMMANDS  # noqa: E402
+
+for _plan_command in _PLAN_COMMANDS:
+    main.add_command(_plan_command)
+
 if __name__ == "__main__":
     main()

@@ -26,7 +26,10 @@ class Plan(models.Model):
     geimporteerd_op = models.DateTimeField(_("geïmporteerd op"), auto_now=True)
 
     class Meta:
-        ordering = ["-van", "code"]
+        ordering = (
+            "-van",
+            "code",
+        )
         verbose_name = _("veiligheidsplan")
         verbose_name_plural = _("veiligheidsplannen")
 
@@ -43,8 +46,11 @@ class Werkwijze(models.Model):
     volgorde = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["plan", "volgorde"]
-        unique_together = [("plan", "code")]
+        ordering = (
+            "plan",
+            "volgorde",
+        )
+        unique_together = (("plan", "code"),)
         verbose_name = _("werkwijze")
         verbose_name_plural = _("werkwijzen")
 
@@ -63,8 +69,11 @@ class Opgave(models.Model):
     volgorde = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["plan", "volgorde"]
-        unique_together = [("plan", "code")]
+        ordering = (
+            "plan",
+            "volgorde",
+        )
+        unique_together = (("plan", "code"),)
         verbose_name = _("opgave")
         verbose_name_plural = _("opgaven")
 
@@ -87,8 +96,11 @@ class Uitvoeringsplan(models.Model):
     volgorde = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["plan", "volgorde"]
-        unique_together = [("plan", "code")]
+        ordering = (
+            "plan",
+            "volgorde",
+        )
+        unique_together = (("plan", "code"),)
         verbose_name = _("uitvoeringsplan")
         verbose_name_plural = _("uitvoeringsplannen")
 
@@ -117,17 +129,28 @@ class Indicator(models.Model):
     nulmeting_waarde = models.FloatField(_("nulmeting waarde"), null=True, blank=True)
     volgorde = models.PositiveIntegerField(default=0)
     team = models.ForeignKey(
-        "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="indicatoren",
+        "accounts.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="indicatoren",
         verbose_name=_("team"),
     )
     verantwoordelijke = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("verantwoordelijke"),
     )
 
     class Meta:
-        ordering = ["plan", "volgorde"]
-        unique_together = [("plan", "code")]
+        ordering = (
+            "plan",
+            "volgorde",
+        )
+        unique_together = (("plan", "code"),)
         verbose_name = _("indicator")
         verbose_name_plural = _("indicatoren")
 
@@ -141,8 +164,11 @@ class Streefwaarde(models.Model):
     waarde = models.FloatField(_("waarde"))
 
     class Meta:
-        ordering = ["indicator", "jaar"]
-        unique_together = [("indicator", "jaar")]
+        ordering = (
+            "indicator",
+            "jaar",
+        )
+        unique_together = (("indicator", "jaar"),)
         verbose_name = _("streefwaarde")
         verbose_name_plural = _("streefwaarden")
 
@@ -164,12 +190,21 @@ class Realisatie(models.Model):
     door_naam = models.CharField(_("vastgelegd door"), max_length=150, blank=True)
     op = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
     corrigeert = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="correctie",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correctie",
         verbose_name=_("corrigeert"),
     )
 
     class Meta:
-        ordering = ["indicator", "jaar", "op", "id"]
+        ordering = (
+            "indicator",
+            "jaar",
+            "op",
+            "id",
+        )
         verbose_name = _("realisatie")
         verbose_name_plural = _("realisaties")
 
