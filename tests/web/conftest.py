@@ -27,6 +27,19 @@ os.environ.pop("IVP_WORKSPACE", None)
 os.environ["IVP_SECRET_KEY"] = "test-secret-key-for-ivp-web-tests-only"  # noqa: S105
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Set Django up here, not in pyproject, so the other test folders run without Django."""
+    import django
+    from pytest_django.plugin import blocking_manager_key
+
+    django.setup()
+    from django.conf import settings
+
+    # Fast hashing in tests only; production keeps Django's PBKDF2 default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    config.stash[blocking_manager_key].block()
+
+
 @pytest.fixture(autouse=True)
 def _seeded() -> None:
     factory.random.reseed_random(42)

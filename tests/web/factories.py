@@ -53,7 +53,7 @@ class MeldingFactory(factory.django.DjangoModelFactory):
     tijd_van = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
     tijd_tot = factory.LazyAttribute(lambda o: o.tijd_van)
     buurt_code = "BU05050101"
-    buurt_naam = "Binnenstad"
+    buurt_naam = "Groenmarkt en omgeving"
     volgcode_hash = factory.Sequence(lambda n: f"hash{n:060d}")
 
     class Params:

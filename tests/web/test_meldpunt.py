@@ -1,0 +1,175 @@
+"""The public form, receipt and follow-up: without JavaScript, Dutch errors, nothing typed lost, abuse limits."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from ivp.web.audit.models import AuditEvent
+from ivp.web.meldingen import services, workflow
+from ivp.web.meldingen.models import Category, Contact, Melding
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(**extra: str) -> dict[str, str]:
+    data = {
+        "categorie": str(Category.objects.get(slug="straatintimidatie").pk),
+        "tijd_soort": "periode",
+        "van": "2025-05-21T22:00",
+        "tot": "2025-05-21T23:30",
+        "buurt": "BU05050101",
+        "straat": "Voorstraat",
+        "tekst": "Een groep jongens riep mij na.",
+        "naam": "",
+        "email": "",
+        "telefoon": "",
+        "website": "",
+    }
+    data.update(extra)
+    return data
+
+
+def _submit(client: Client, **extra: str) -> tuple[Any, str]:
+    response = client.post("/", _form(**extra), follow=True)
+    match = re.search(r'id="volgcode">([A-Z0-9-]+)<', response.content.decode())
+    return response, match.group(1) if match else ""
+
+
+def test_form_page_lists_categories_and_buurten(client: Client) -> None:
+    page = client.get("/").content.decode()
+    assert '<html lang="nl">' in page
+    for naam in ("Straatintimidatie", "Overlast door persoon met onbegrepen gedrag", "Vermoeden van ondermijning"):
+        assert naam in page
+    assert "Groenmarkt en omgeving" in page and 'name="buurt"' in page
+    assert "<svg" in page and "<path" in page  # map drawn from the boundaries, no tiles
+    assert "csrfmiddlewaretoken" in page
+
+
+def test_anonymous_submission_gives_receipt_with_code(client: Client) -> None:
+    response, code = _submit(client)
+    assert response.status_code == 200 and code
+    melding = Melding.objects.get()
+    assert services.find_by_code(code) == melding
+    assert (melding.buurt_code, melding.buurt_naam, melding.straat) == ("BU05050101", "Groenmarkt en omgeving", "Voorstraat")
+    assert melding.tijd_van is not None and melding.tijd_tot is not None and melding.tijd_tot > melding.tijd_van
+    assert not Contact.objects.exists()
+
+
+def test_moment_sets_from_equal_to(client: Client) -> None:
+    _submit(client, tijd_soort="moment", tot="")
+    melding = Melding.objects.get()
+    assert melding.tijd_van == melding.tijd_tot
+
+
+def test_map_click_point_sets_buurt(client: Client) -> None:
+    from ivp.web.meldingen.regions import region_map
+
+    buurt = region_map().by_code("BU05050101")
+    assert buurt is not None
+    point = buurt.geometry.representative_point()
+    _submit(client, buurt="", straat="", lat=str(point.y), lon=str(point.x))
+    assert Melding.objects.get().buurt_code == "BU05050101"
+
+
+def test_validation_errors_are_dutch_per_field_and_keep_input(client: Client) -> None:
+    response = client.post("/", _form(categorie="", tekst="", email="geen-adres", van="gisteren", straat="Kerkplein", naam="Jan"))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Kies waar uw melding over gaat." in page
+    assert "Beschrijf wat er is gebeurd." in page
+    assert "Vul een geldig e-mailadres in" in page
+    assert "Vul een datum en tijd in" in page
+    assert 'value="Kerkplein"' in page and 'value="Jan"' in page and 'value="geen-adres"' in page
+    assert not Melding.objects.exists()
+
+
+def test_period_end_before_begin_and_future(client: Client) -> None:
+    page = client.post("/", _form(tot="2025-05-21T21:00")).content.decode()
+    assert "Het einde ligt vóór het begin." in page
+    page = client.post("/", _form(tijd_soort="moment", van="2999-01-01T10:00")).content.decode()
+    assert "Dit tijdstip ligt in de toekomst." in page
+    assert not Melding.objects.exists()
+
+
+def test_place_is_required_in_some_form(client: Client) -> None:
+    page = client.post("/", _form(buurt="", straat="")).content.decode()
+    assert "Kies een buurt, klik op de kaart of vul een straat in." in page
+
+
+def test_text_too_long_is_refused_but_kept(client: Client, settings: Any) -> None:
+    settings.MAX_TEXT_LENGTH = 100
+    response = client.post("/", _form(tekst="x" * 150))
+    assert response.status_code == 400
+    assert "Uw tekst is te lang" in response.content.decode()
+    assert "x" * 150 in response.content.decode()
+
+
+def test_request_size_limit(client: Client) -> None:
+    response = client.post("/", _form(tekst="x" * 70_000))
+    assert response.status_code == 400
+    assert not Melding.objects.exists()
+
+
+def test_honeypot_stores_nothing(client: Client) -> None:
+    response, code = _submit(client, website="http://spam.example")
+    assert response.status_code == 200 and code == ""
+    assert not Melding.objects.exists()
+
+
+def test_rate_limit_per_ip(client: Client, settings: Any) -> None:
+    settings.RATE_FORM = (2, 3600)
+    assert _submit(client)[1] and _submit(client)[1]
+    response = client.post("/", _form())
+    assert response.status_code == 429
+    assert "Probeer het over een tijdje opnieuw" in response.content.decode()
+    other = Client(REMOTE_ADDR="10.0.0.9")
+    assert _submit(other)[1]
+
+
+def test_csrf_is_enforced() -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/", _form())
+    assert response.status_code == 403
+    assert not Melding.objects.exists()
+
+
+def test_contact_details_go_to_the_separate_table(client: Client) -> None:
+    _submit(client, naam="Fatima", email="fatima@example.nl", telefoon="06 1234 5678")
+    contact = Contact.objects.get()
+    assert (contact.naam, contact.email, contact.telefoon) == ("Fatima", "fatima@example.nl", "06 1234 5678")
+    assert "Fatima" not in Melding.objects.get().tekst
+
+
+def test_follow_up_shows_status_answer_and_takes_information(client: Client, actors: dict[str, Any]) -> None:
+    _response, code = _submit(client)
+    melding = Melding.objects.exclude(pk=actors["melding"].pk).get()
+    melding.team = actors["team_a"]
+    melding.save()
+    services.change_status(melding.pk, workflow.IN_BEHANDELING, actors["member"])
+    services.answer(melding.pk, actors["member"], "Wij sturen vanavond handhaving langs.")
+    reporter = Client()
+    response = reporter.post("/volgen/", {"code": code.lower()}, follow=True)
+    page = response.content.decode()
+    assert "In behandeling" in page and "Wij sturen vanavond handhaving langs." in page
+    assert code not in response.redirect_chain[-1][0]
+    reporter.post("/volgen/melding/", {"tekst": "Het waren er vijf."})
+    assert melding.berichten.filter(richting="melder", tekst="Het waren er vijf.").exists()
+    assert AuditEvent.objects.filter(object_type="bericht", actor_name="melder").exists()
+
+
+def test_follow_up_unknown_code_and_rate_limit(client: Client, settings: Any) -> None:
+    settings.RATE_FOLLOWUP = (3, 3600)
+    for _ in range(3):
+        response = client.post("/volgen/", {"code": "ABCD-EFGH-JKMN"})
+        assert response.status_code == 400
+        assert "Deze volgcode kennen we niet" in response.content.decode()
+    assert client.post("/volgen/", {"code": "ABCD-EFGH-JKMN"}).status_code == 429
+
+
+def test_status_page_without_code_redirects(client: Client) -> None:
+    response = client.get("/volgen/melding/")
+    assert response.status_code == 302 and response["Location"] == "/volgen/"

@@ -1,0 +1,65 @@
+"""Access rules in one place: owner, member, outsider and the other roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from ivp.web.accounts import permissions as p
+
+
+@pytest.mark.parametrize(
+    ("who", "view", "edit", "original"),
+    [
+        ("owner", True, True, True),
+        ("member", True, True, True),
+        ("outsider", False, False, False),
+        ("analist", True, False, False),
+        ("beheerder", True, False, False),
+        ("nobody", False, False, False),
+    ],
+)
+def test_rules(actors: dict[str, Any], who: str, view: bool, edit: bool, original: bool) -> None:
+    user, melding = actors[who], actors["melding"]
+    assert p.can_view(user, melding) is view
+    assert p.can_edit(user, melding) is edit
+    assert p.can_view_original(user, melding) is original
+
+
+def test_anonymous_sees_nothing(actors: dict[str, Any]) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not p.can_view(AnonymousUser(), actors["melding"])
+    assert list(p.visible_meldingen(AnonymousUser())) == []
+
+
+def test_visible_meldingen_follow_teams(actors: dict[str, Any]) -> None:
+    melding = actors["melding"]
+    assert list(p.visible_meldingen(actors["member"])) == [melding]
+    assert list(p.visible_meldingen(actors["outsider"])) == []
+    assert list(p.visible_meldingen(actors["analist"])) == [melding]
+
+
+def test_fetch_helper(actors: dict[str, Any]) -> None:
+    melding = actors["melding"]
+    assert p.get_melding_for(actors["member"], melding.pk, edit=True) == melding
+    with pytest.raises(Http404):
+        p.get_melding_for(actors["outsider"], melding.pk)
+    with pytest.raises(Http404):
+        p.get_melding_for(actors["member"], melding.pk + 1000)
+    with pytest.raises(PermissionDenied):
+        p.get_melding_for(actors["analist"], melding.pk, original=True)
+
+
+def test_export_and_audit_rights(actors: dict[str, Any]) -> None:
+    assert p.can_export(actors["analist"]) and not p.can_export(actors["owner"])
+    assert p.can_read_audit(actors["beheerder"]) and not p.can_read_audit(actors["analist"])
+
+
+def test_second_factor_per_role(actors: dict[str, Any], settings: Any) -> None:
+    assert p.needs_second_factor(actors["owner"]) and not p.needs_second_factor(actors["analist"])
+    settings.OTP_REQUIRED_ROLES = ["analist"]
+    assert p.needs_second_factor(actors["analist"]) and not p.needs_second_factor(actors["owner"])
