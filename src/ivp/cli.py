@@ -300,9 +300,12 @@ for _web_command in _WEB_COMMANDS:
 
 # Plan commands (plan import/export/realisatie/status): see ivp.plan.cli.
 from ivp.plan.cli import COMMANDS as _PLAN_COMMANDS  # noqa: E402
+from ivp.plan.cli import REPORT_COMMANDS as _PLAN_REPORT_COMMANDS  # noqa: E402
 
 for _plan_command in _PLAN_COMMANDS:
     main.add_command(_plan_command)
+for _plan_report in _PLAN_REPORT_COMMANDS:
+    report_group.add_command(_plan_report)
 
 if __name__ == "__main__":
     main()

@@ -334,4 +334,105 @@ def _as_dict(a: Any, unit: str) -> dict[str, Any]:
     }
 
 
+_formats_option = click.option(
+    "--formaat",
+    default="html,pdf,docx",
+    show_default=True,
+    help=_("Formaten, komma-gescheiden: html, pdf, docx."),
+)
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    from ivp.reports.plan.render import FORMATS
+
+    out = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    bad = [f for f in out if f not in FORMATS]
+    if bad or not out:
+        raise click.BadParameter(
+            _("onbekend formaat {bad}; kies uit {valid}.").format(
+                bad=", ".join(bad) or "''", valid=", ".join(FORMATS)
+            ),
+            param_hint="--formaat",
+        )
+    return out
+
+
+def _report_inputs(ws: Workspace, plan_id: str | None) -> tuple[Any, list[Any]]:
+    setup_database(ws)
+    from ivp.web.plan import services
+
+    try:
+        row = services.active_plan(plan_id)
+    except IvpError as exc:
+        raise _fail(exc) from exc
+    return services.export_plan(row.code), services.stored_realisations(row)
+
+
+@click.command(
+    "evaluatie",
+    help=_("Maak de midtermevaluatie van het plan: per opgave resultaten, indicatoren, trends en inzet."),
+)
+@click.option(
+    "--periode",
+    default=None,
+    help=_("Periode van de evaluatie, bv. 2023-2024 (standaard: de eerste twee jaar)."),
+)
+@_formats_option
+@_plan_option
+@_workspace_option
+def report_evaluatie(periode: str | None, formaat: str, plan_id: str | None, workspace: Path | None) -> None:
+    from ivp.reports.plan.context import evaluation_context
+    from ivp.reports.plan.render import write_evaluation
+    from ivp.store import Store
+
+    ws = _open(workspace)
+    formats = _formats(formaat)
+    plan, stored = _report_inputs(ws, plan_id)
+    period = parse_period(periode, plan.period) if periode else None
+    store = Store(ws.store_path, read_only=True) if ws.store_path.exists() else None
+    try:
+        ctx = evaluation_context(ws, plan, stored, store, period)
+    finally:
+        if store is not None:
+            store.close()
+    for kind, path in write_evaluation(ctx, ws.uitvoer, formats).items():
+        click.echo(f"{kind}: {path}")
+
+
+@click.command(
+    "rib",
+    help=_("Maak een raadsinformatiebrief over één uitvoeringsplan, bv. 'ivp report rib ondermijning'."),
+)
+@click.argument("onderwerp")
+@click.option(
+    "--periode", default=None, help=_("Periode, bv. 2025-2026 (standaard: het lopende uitvoeringsplan).")
+)
+@_formats_option
+@_plan_option
+@_workspace_option
+def report_rib(
+    onderwerp: str, periode: str | None, formaat: str, plan_id: str | None, workspace: Path | None
+) -> None:
+    from ivp.reports.plan.context import rib_context
+    from ivp.reports.plan.render import write_rib
+    from ivp.store import Store
+
+    ws = _open(workspace)
+    formats = _formats(formaat)
+    plan, stored = _report_inputs(ws, plan_id)
+    period = parse_period(periode, plan.period) if periode else None
+    store = Store(ws.store_path, read_only=True) if ws.store_path.exists() else None
+    try:
+        ctx = rib_context(ws, plan, stored, store, onderwerp, period)
+    except IvpError as exc:
+        raise _fail(exc) from exc
+    finally:
+        if store is not None:
+            store.close()
+    for kind, path in write_rib(ctx, ws.uitvoer, formats).items():
+        click.echo(f"{kind}: {path}")
+
+
 COMMANDS = [plan_group]
+#: Subcommands of ``ivp report`` (registered by ``ivp.cli``).
+REPORT_COMMANDS = [report_evaluatie, report_rib]

@@ -1,0 +1,1 @@
+"""Reports on the IVP: the midterm evaluation and council information letters (Rib) per subject."""
