@@ -11,6 +11,7 @@ from ivp.web.settings import WEB_DIR
 urlpatterns = [
     path("", include("ivp.web.meldingen.urls")),
     path("staf/", include("ivp.web.staff.urls")),
+    path("staf/plan/", include("ivp.web.plan.urls")),
     path("account/", include("ivp.web.accounts.urls")),
     path("beheer/", admin.site.urls),
     re_path(r"^static/(?P<path>.*)$", serve, {"document_root": WEB_DIR / "static"}),
