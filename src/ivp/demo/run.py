@@ -11,4 +11,8 @@ from ivp.reports.veiligheidsbeeld import make_report
 def run_demo(out: Path, formats: str = "html,pdf,docx,xlsx") -> dict[str, Path]:
     """Build the Dordrecht demo workspace in ``out`` and render the Veiligheidsbeeld; return the paths."""
     demo = create_workspace(out)
-    return make_report(demo.workspace, formats=formats)
+    paths = make_report(demo.workspace, formats=formats)
+    from ivp.plan.cli import run_plan_demo  # the IVP: plan, realisations, evaluation and Rib
+
+    paths.update(run_plan_demo(demo.workspace, formats))
+    return paths

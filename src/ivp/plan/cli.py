@@ -436,3 +436,34 @@ def report_rib(
 COMMANDS = [plan_group]
 #: Subcommands of ``ivp report`` (registered by ``ivp.cli``).
 REPORT_COMMANDS = [report_evaluatie, report_rib]
+
+
+def run_plan_demo(ws: Workspace, formats: str = "html,pdf,docx") -> dict[str, Path]:
+    """Demo step: import Dordrecht's IVP and its illustrative realisations, render the evaluation and the
+    Rib for ondermijning. Returns the written paths keyed ``evaluatie-<fmt>`` and ``rib-<fmt>``."""
+    from ivp.plan.realisations_csv import read_realisations_csv
+    from ivp.plan.yaml_io import example_path, load_plan
+    from ivp.reports.plan.context import evaluation_context, rib_context
+    from ivp.reports.plan.render import FORMATS, write_evaluation, write_rib
+    from ivp.store import Store
+
+    wanted = tuple(f for f in (x.strip() for x in formats.split(",")) if f in FORMATS)
+    plan = load_plan(example_path())
+    setup_database(ws)
+    from ivp.web.plan import services
+
+    row = services.import_plan(plan, actor="ivp demo")
+    items = read_realisations_csv(example_path().with_name("dordrecht_realisaties_illustratief.csv"), plan)
+    services.record_realisations(row, items, actor="ivp demo")
+    stored = services.stored_realisations(row)
+    paths: dict[str, Path] = {}
+    store = Store(ws.store_path, read_only=True) if ws.store_path.exists() else None
+    try:
+        evaluation = evaluation_context(ws, plan, stored, store)
+        rib = rib_context(ws, plan, stored, store, "ondermijning")
+    finally:
+        if store is not None:
+            store.close()
+    paths.update({f"evaluatie-{k}": v for k, v in write_evaluation(evaluation, ws.uitvoer, wanted).items()})
+    paths.update({f"rib-{k}": v for k, v in write_rib(rib, ws.uitvoer, wanted).items()})
+    return paths
