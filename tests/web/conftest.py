@@ -18,7 +18,9 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "ivp.web.settings"
 if os.environ.get("IVP_WEB_DB") == "postgres":
     url = os.environ.get("IVP_TEST_DATABASE_URL")
     if not url:
-        raise RuntimeError("IVP_WEB_DB=postgres needs IVP_TEST_DATABASE_URL (scripts/start-postgres prints it)")
+        raise RuntimeError(
+            "IVP_WEB_DB=postgres needs IVP_TEST_DATABASE_URL (scripts/start-postgres prints it)"
+        )
     os.environ["DATABASE_URL"] = url
 else:
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.gettempdir()}/ivp-web-test.sqlite3"
@@ -42,7 +44,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def _seeded() -> None:
-    factory.random.reseed_random(42)
+    factory.random.reseed_random(42)  # type: ignore[no-untyped-call]
 
 
 @pytest.fixture(autouse=True)
@@ -55,20 +57,20 @@ def _clear_cache() -> None:
 @pytest.fixture
 def actors(db: Any) -> dict[str, Any]:
     """Owner, member (same team), outsider (other team), analist, beheerder, and a melding in team A."""
-    from tests.web.factories import MeldingFactory, TeamFactory, UserFactory
+    from tests.web.factories import make_melding, make_team, make_user
 
-    team_a, team_b = TeamFactory(naam="Handhaving"), TeamFactory(naam="Wijkteam Noord")
-    owner = UserFactory(username="eigenaar", role="behandelaar", teams=[team_a])
-    member = UserFactory(username="lid", role="behandelaar", teams=[team_a])
-    outsider = UserFactory(username="buitenstaander", role="behandelaar", teams=[team_b])
-    melding = MeldingFactory(team=team_a, behandelaar=owner)
+    team_a, team_b = make_team(naam="Handhaving"), make_team(naam="Wijkteam Noord")
+    owner = make_user(username="eigenaar", role="behandelaar", teams=[team_a])
+    member = make_user(username="lid", role="behandelaar", teams=[team_a])
+    outsider = make_user(username="buitenstaander", role="behandelaar", teams=[team_b])
+    melding = make_melding(team=team_a, behandelaar=owner)
     return {
         "owner": owner,
         "member": member,
         "outsider": outsider,
-        "analist": UserFactory(username="analist", role="analist"),
-        "beheerder": UserFactory(username="beheerder", role="beheerder"),
-        "nobody": UserFactory(username="geenrol", role=""),
+        "analist": make_user(username="analist", role="analist"),
+        "beheerder": make_user(username="beheerder", role="beheerder"),
+        "nobody": make_user(username="geenrol", role=""),
         "melding": melding,
         "team_a": team_a,
         "team_b": team_b,

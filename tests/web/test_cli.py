@@ -20,9 +20,11 @@ def test_open311_key_create_prints_a_working_key(db: Any) -> None:
     key = result.output.strip()
     assert len(key) >= 40
     client = services.client_for_key(key)
-    assert client is not None and client.naam == "BuitenBeter"
+    assert client is not None
+    assert client.naam == "BuitenBeter"
     again = CliRunner().invoke(main, ["open311", "key", "create", "BuitenBeter"])
-    assert again.exit_code != 0 and "al een app" in again.output
+    assert again.exit_code != 0
+    assert "al een app" in again.output
 
 
 def test_import_fixi_sample(db: Any, shared_data: Path, tmp_path: Path) -> None:
@@ -35,7 +37,11 @@ def test_import_fixi_sample(db: Any, shared_data: Path, tmp_path: Path) -> None:
     assert "1000 regels gelezen: 1000 meldingen geïmporteerd, 0 waren er al" in result.output
     assert Melding.objects.filter(kanaal="import").count() == 1000
     first = Melding.objects.get(extern_id="4091785")
-    assert (first.categorie.naam, first.buurt_naam, first.status) == ("Openbaar groen", "Katwijk Noord", "afgehandeld")
+    assert (first.categorie.naam, first.buurt_naam, first.status) == (
+        "Openbaar groen",
+        "Katwijk Noord",
+        "afgehandeld",
+    )
     again = import_csv(sample)
     assert (again.created, again.skipped_existing) == (0, 1000)
 
@@ -47,5 +53,6 @@ def test_import_bad_file_names_the_problem(db: Any, tmp_path: Path) -> None:
     bad.write_text("id,categoryName,created\n1,Overig,gisteren\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
         import_csv(bad)
-    assert info.value.code == "tijd_ongeldig" and info.value.record == 2
+    assert info.value.code == "tijd_ongeldig"
+    assert info.value.record == 2
     assert not Melding.objects.exists()

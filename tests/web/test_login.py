@@ -27,7 +27,8 @@ def test_lockout_after_failed_attempts(client: Client, actors: dict[str, Any], s
 
 def test_analist_logs_in_with_password_only(client: Client, actors: dict[str, Any]) -> None:
     response = client.post("/account/inloggen/", {"username": "analist", "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == "/staf/"
+    assert response.status_code == 302
+    assert response["Location"] == "/staf/"
     assert client.get("/staf/meldingen/").status_code == 200
     assert AuditEvent.objects.filter(action="login", actor_name="analist").exists()
 
@@ -59,5 +60,6 @@ def test_wrong_totp_code_is_refused(client: Client, actors: dict[str, Any]) -> N
     device = TOTPDevice.objects.get(user=actors["member"])
     wrong = f"{(totp(device.bin_key) + 1) % 1_000_000:06d}"
     response = client.post("/account/tweede-factor/", {"token": wrong})
-    assert response.status_code == 400 and "Deze code klopt niet" in response.content.decode()
+    assert response.status_code == 400
+    assert "Deze code klopt niet" in response.content.decode()
     assert client.get("/staf/meldingen/").status_code == 302

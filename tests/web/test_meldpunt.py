@@ -42,20 +42,33 @@ def _submit(client: Client, **extra: str) -> tuple[Any, str]:
 def test_form_page_lists_categories_and_buurten(client: Client) -> None:
     page = client.get("/").content.decode()
     assert '<html lang="nl">' in page
-    for naam in ("Straatintimidatie", "Overlast door persoon met onbegrepen gedrag", "Vermoeden van ondermijning"):
+    for naam in (
+        "Straatintimidatie",
+        "Overlast door persoon met onbegrepen gedrag",
+        "Vermoeden van ondermijning",
+    ):
         assert naam in page
-    assert "Groenmarkt en omgeving" in page and 'name="buurt"' in page
-    assert "<svg" in page and "<path" in page  # map drawn from the boundaries, no tiles
+    assert "Groenmarkt en omgeving" in page
+    assert 'name="buurt"' in page
+    assert "<svg" in page
+    assert "<path" in page
     assert "csrfmiddlewaretoken" in page
 
 
 def test_anonymous_submission_gives_receipt_with_code(client: Client) -> None:
     response, code = _submit(client)
-    assert response.status_code == 200 and code
+    assert response.status_code == 200
+    assert code
     melding = Melding.objects.get()
     assert services.find_by_code(code) == melding
-    assert (melding.buurt_code, melding.buurt_naam, melding.straat) == ("BU05050101", "Groenmarkt en omgeving", "Voorstraat")
-    assert melding.tijd_van is not None and melding.tijd_tot is not None and melding.tijd_tot > melding.tijd_van
+    assert (melding.buurt_code, melding.buurt_naam, melding.straat) == (
+        "BU05050101",
+        "Groenmarkt en omgeving",
+        "Voorstraat",
+    )
+    assert melding.tijd_van is not None
+    assert melding.tijd_tot is not None
+    assert melding.tijd_tot > melding.tijd_van
     assert not Contact.objects.exists()
 
 
@@ -76,14 +89,18 @@ def test_map_click_point_sets_buurt(client: Client) -> None:
 
 
 def test_validation_errors_are_dutch_per_field_and_keep_input(client: Client) -> None:
-    response = client.post("/", _form(categorie="", tekst="", email="geen-adres", van="gisteren", straat="Kerkplein", naam="Jan"))
+    response = client.post(
+        "/", _form(categorie="", tekst="", email="geen-adres", van="gisteren", straat="Kerkplein", naam="Jan")
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "Kies waar uw melding over gaat." in page
     assert "Beschrijf wat er is gebeurd." in page
     assert "Vul een geldig e-mailadres in" in page
     assert "Vul een datum en tijd in" in page
-    assert 'value="Kerkplein"' in page and 'value="Jan"' in page and 'value="geen-adres"' in page
+    assert 'value="Kerkplein"' in page
+    assert 'value="Jan"' in page
+    assert 'value="geen-adres"' in page
     assert not Melding.objects.exists()
 
 
@@ -116,13 +133,15 @@ def test_request_size_limit(client: Client) -> None:
 
 def test_honeypot_stores_nothing(client: Client) -> None:
     response, code = _submit(client, website="http://spam.example")
-    assert response.status_code == 200 and code == ""
+    assert response.status_code == 200
+    assert code == ""
     assert not Melding.objects.exists()
 
 
 def test_rate_limit_per_ip(client: Client, settings: Any) -> None:
     settings.RATE_FORM = (2, 3600)
-    assert _submit(client)[1] and _submit(client)[1]
+    assert _submit(client)[1]
+    assert _submit(client)[1]
     response = client.post("/", _form())
     assert response.status_code == 429
     assert "Probeer het over een tijdje opnieuw" in response.content.decode()
@@ -154,7 +173,8 @@ def test_follow_up_shows_status_answer_and_takes_information(client: Client, act
     reporter = Client()
     response = reporter.post("/volgen/", {"code": code.lower()}, follow=True)
     page = response.content.decode()
-    assert "In behandeling" in page and "Wij sturen vanavond handhaving langs." in page
+    assert "In behandeling" in page
+    assert "Wij sturen vanavond handhaving langs." in page
     assert code not in response.redirect_chain[-1][0]
     reporter.post("/volgen/melding/", {"tekst": "Het waren er vijf."})
     assert melding.berichten.filter(richting="melder", tekst="Het waren er vijf.").exists()
@@ -172,4 +192,5 @@ def test_follow_up_unknown_code_and_rate_limit(client: Client, settings: Any) ->
 
 def test_status_page_without_code_redirects(client: Client) -> None:
     response = client.get("/volgen/melding/")
-    assert response.status_code == 302 and response["Location"] == "/volgen/"
+    assert response.status_code == 302
+    assert response["Location"] == "/volgen/"

@@ -21,8 +21,12 @@ def test_personal_data_erased_after_retention(actors: dict[str, Any], settings: 
     with time_machine.travel(START, tick=False):
         melding, code = services.create_melding(
             services.NewMelding(
-                categorie=Category.objects.get(slug="overig"), tekst="Buurman Piet Jansen schreeuwt.", buurt_code="BU05050101",
-                straat="Voorstraat", naam="Anna", email="anna@example.nl",
+                categorie=Category.objects.get(slug="overig"),
+                tekst="Buurman Piet Jansen schreeuwt.",
+                buurt_code="BU05050101",
+                straat="Voorstraat",
+                naam="Anna",
+                email="anna@example.nl",
             )
         )
         melding.team = actors["team_a"]
@@ -40,8 +44,17 @@ def test_personal_data_erased_after_retention(actors: dict[str, Any], settings: 
     with time_machine.travel(START + dt.timedelta(days=31), tick=False):
         call_command("ivp_bewaartermijn", stdout=out)
     erased = Melding.objects.get(pk=melding.pk)
-    assert (erased.tekst, erased.straat, erased.volgcode_hash, erased.gewist_op) == ("", "", None, START + dt.timedelta(days=31))
-    assert (erased.categorie.slug, erased.buurt_code, erased.status) == ("overig", "BU05050101", workflow.AFGEHANDELD)
+    assert (erased.tekst, erased.straat, erased.volgcode_hash, erased.gewist_op) == (
+        "",
+        "",
+        None,
+        START + dt.timedelta(days=31),
+    )
+    assert (erased.categorie.slug, erased.buurt_code, erased.status) == (
+        "overig",
+        "BU05050101",
+        workflow.AFGEHANDELD,
+    )
     assert not Contact.objects.filter(melding=melding).exists()
     assert set(Bericht.objects.filter(melding=melding).values_list("tekst", flat=True)) == {""}
     assert services.find_by_code(code) is None

@@ -14,7 +14,11 @@ from ivp.web.meldingen.models import Category, Contact, Melding, RoutingRule, St
 
 
 def _new(**kwargs: Any) -> services.NewMelding:
-    base: dict[str, Any] = {"categorie": Category.objects.get(slug="drugsoverlast"), "tekst": "Er wordt gedeald.", "buurt_code": "BU05050101"}
+    base: dict[str, Any] = {
+        "categorie": Category.objects.get(slug="drugsoverlast"),
+        "tekst": "Er wordt gedeald.",
+        "buurt_code": "BU05050101",
+    }
     base.update(kwargs)
     return services.NewMelding(**base)
 
@@ -40,7 +44,13 @@ def test_create_stores_hashed_code_history_and_audit(db: Any) -> None:
     assert services.find_by_code("AAAA-AAAA-AAAA") is None
     assert [h.naar for h in melding.historie.all()] == [workflow.GEMELD]
     event = AuditEvent.objects.get(action="create", object_type="melding")
-    assert event.object_id == str(melding.pk) and event.after == {"categorie": "drugsoverlast", "buurt": "BU05050101", "kanaal": "web", "contact": False}
+    assert event.object_id == str(melding.pk)
+    assert event.after == {
+        "categorie": "drugsoverlast",
+        "buurt": "BU05050101",
+        "kanaal": "web",
+        "contact": False,
+    }
     assert not Contact.objects.exists()
 
 
@@ -52,7 +62,9 @@ def test_contact_details_are_stored_apart(db: Any) -> None:
 
 def test_routing_by_category_and_area(db: Any) -> None:
     drugs, noord = Team.objects.create(naam="Drugs"), Team.objects.create(naam="Noord")
-    RoutingRule.objects.create(categorie=Category.objects.get(slug="drugsoverlast"), gebied="WK050501", team=drugs, volgorde=1)
+    RoutingRule.objects.create(
+        categorie=Category.objects.get(slug="drugsoverlast"), gebied="WK050501", team=drugs, volgorde=1
+    )
     RoutingRule.objects.create(gebied="", team=noord, volgorde=9)
     assert services.create_melding(_new())[0].team == drugs
     assert services.create_melding(_new(buurt_code="BU05050900"))[0].team == noord
@@ -64,7 +76,8 @@ def test_workflow_transitions_and_history(actors: dict[str, Any]) -> None:
     services.change_status(melding.pk, workflow.IN_BEHANDELING, member, "opgepakt")
     services.change_status(melding.pk, workflow.AFGEHANDELD, member)
     melding.refresh_from_db()
-    assert melding.status == workflow.AFGEHANDELD and melding.afgehandeld_op is not None
+    assert melding.status == workflow.AFGEHANDELD
+    assert melding.afgehandeld_op is not None
     assert [(h.van, h.naar) for h in melding.historie.all()] == [
         ("", "gemeld"),
         ("gemeld", "in_behandeling"),
@@ -81,7 +94,8 @@ def test_workflow_transitions_and_history(actors: dict[str, Any]) -> None:
 
 def test_every_status_reachable_and_table_consistent() -> None:
     for source, targets in workflow.ALLOWED_TRANSITIONS.items():
-        assert source in workflow.LABELS and targets <= set(workflow.LABELS)
+        assert source in workflow.LABELS
+        assert targets <= set(workflow.LABELS)
     reached = {workflow.GEMELD}
     frontier = [workflow.GEMELD]
     while frontier:

@@ -22,17 +22,30 @@ def test_every_setting_is_documented(settings: object) -> None:
 def test_database_url_postgres() -> None:
     db = env.parse_database_url("postgres://ivp:ge%40heim@127.0.0.1:54329/ivp?sslmode=disable")
     assert db["ENGINE"] == "django.db.backends.postgresql"
-    assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == ("ivp", "ge@heim", "127.0.0.1", 54329, "ivp")
+    assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
+        "ivp",
+        "ge@heim",
+        "127.0.0.1",
+        54329,
+        "ivp",
+    )
     assert db["OPTIONS"] == {"sslmode": "disable"}
 
 
 def test_database_url_sqlite_relative_to_workspace(tmp_path: Path) -> None:
-    assert env.parse_database_url("sqlite:///app.sqlite3", base=tmp_path)["NAME"] == str(tmp_path / "app.sqlite3")
-    assert env.parse_database_url("sqlite:////srv/ivp/app.sqlite3", base=tmp_path)["NAME"] == "/srv/ivp/app.sqlite3"
+    assert env.parse_database_url("sqlite:///app.sqlite3", base=tmp_path)["NAME"] == str(
+        tmp_path / "app.sqlite3"
+    )
+    assert (
+        env.parse_database_url("sqlite:////srv/ivp/app.sqlite3", base=tmp_path)["NAME"]
+        == "/srv/ivp/app.sqlite3"
+    )
     assert env.parse_database_url("sqlite://:memory:")["NAME"] == ":memory:"
 
 
-@pytest.mark.parametrize("url", ["mysql://x/y", "postgres://host:5432/", "sqlite://", "postgres://h:notaport/db"])
+@pytest.mark.parametrize(
+    "url", ["mysql://x/y", "postgres://host:5432/", "sqlite://", "postgres://h:notaport/db"]
+)
 def test_bad_database_url_fails_loudly(url: str) -> None:
     with pytest.raises(ConfigError):
         env.parse_database_url(url)

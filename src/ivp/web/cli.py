@@ -50,18 +50,35 @@ def serve(port: int, host: str, workers: int, workspace: Path | None) -> None:
     from django.conf import settings
 
     click.echo(_("Database: {db}").format(db=settings.DATABASES["default"]["NAME"]))
-    click.echo(_("Meldpunt op http://{host}:{port}/  -  staf op http://{host}:{port}/staf/").format(host=host, port=port))
+    click.echo(
+        _("Meldpunt op http://{host}:{port}/  -  staf op http://{host}:{port}/staf/").format(
+            host=host, port=port
+        )
+    )
     os.execvp(  # noqa: S606 - replace this process with gunicorn, same environment
         sys.executable,
         [
-            sys.executable, "-m", "gunicorn", "ivp.web.wsgi:application",
-            "--bind", f"{host}:{port}", "--workers", str(workers), "--worker-class", "gthread", "--threads", "4",
-            "--access-logfile", "-",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "ivp.web.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
         ],
     )
 
 
-@click.command("import-meldingen", help=_("Importeer meldingen uit een export van een ander systeem (csv, bv. Fixi)."))
+@click.command(
+    "import-meldingen", help=_("Importeer meldingen uit een export van een ander systeem (csv, bv. Fixi).")
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_workspace
 def import_meldingen(file: Path, workspace: Path | None) -> None:
@@ -71,7 +88,9 @@ def import_meldingen(file: Path, workspace: Path | None) -> None:
 
     result = import_csv(file)
     click.echo(
-        _("{read} regels gelezen: {new} meldingen geïmporteerd, {old} waren er al; {cats} nieuwe categorieën.").format(
+        _(
+            "{read} regels gelezen: {new} meldingen geïmporteerd, {old} waren er al; {cats} nieuwe categorieën."
+        ).format(
             read=result.read, new=result.created, old=result.skipped_existing, cats=result.categories_created
         )
     )
@@ -100,12 +119,16 @@ def key_create(name: str, workspace: Path | None) -> None:
     try:
         _client, api_key = create_open311_client(name)
     except IntegrityError:
-        raise click.ClickException(_("Er is al een app met de naam {name}; kies een andere naam.").format(name=name)) from None
+        raise click.ClickException(
+            _("Er is al een app met de naam {name}; kies een andere naam.").format(name=name)
+        ) from None
     click.echo(api_key)
 
 
 @click.command(
-    "manage", context_settings={"ignore_unknown_options": True}, help=_("Django-beheeropdrachten, bv. 'ivp manage ivp_bewaartermijn'.")
+    "manage",
+    context_settings={"ignore_unknown_options": True},
+    help=_("Django-beheeropdrachten, bv. 'ivp manage ivp_bewaartermijn'."),
 )
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 @_workspace

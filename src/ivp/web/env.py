@@ -104,7 +104,9 @@ def parse_database_url(url: str, *, base: Path | None = None) -> dict[str, Any]:
         if parts.netloc == ":memory:" or raw == "/:memory:":
             return {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
         if raw in ("", "/"):
-            raise ConfigError(f"DATABASE_URL {url!r}: geen bestandsnaam; gebruik sqlite:///pad/naar/app.sqlite3.")
+            raise ConfigError(
+                f"DATABASE_URL {url!r}: geen bestandsnaam; gebruik sqlite:///pad/naar/app.sqlite3."
+            )
         # As dj-database-url: sqlite:///relative.sqlite3 and sqlite:////absolute/path.sqlite3
         name = Path(raw[1:])
         if not name.is_absolute() and base is not None:

@@ -17,14 +17,18 @@ WEB_DIR = Path(__file__).resolve().parent
 DEV_SECRET_KEY = "ivp-onveilige-ontwikkelsleutel-niet-in-productie"  # noqa: S105
 
 _workspace_path = env_path(
-    "IVP_WORKSPACE", None, "Werkmap (met ivp.toml) die de webapp bedient; levert gemeente, buurten en database."
+    "IVP_WORKSPACE",
+    None,
+    "Werkmap (met ivp.toml) die de webapp bedient; levert gemeente, buurten en database.",
 )
 WORKSPACE: Workspace | None = Workspace.open(_workspace_path.resolve()) if _workspace_path else None
 
 DEBUG = env_bool("IVP_DEBUG", False, "Ontwikkelmodus: uitgebreide foutpagina's. Nooit in productie.")
 
 _default_db = (
-    f"sqlite:///{WORKSPACE.root / 'ivp-web.sqlite3'}" if WORKSPACE else f"sqlite:///{Path.cwd() / 'ivp-web.sqlite3'}"
+    f"sqlite:///{WORKSPACE.root / 'ivp-web.sqlite3'}"
+    if WORKSPACE
+    else f"sqlite:///{Path.cwd() / 'ivp-web.sqlite3'}"
 )
 DATABASE_URL = env_str(
     "DATABASE_URL",
@@ -38,8 +42,14 @@ SECRET_KEY = env_str(
     DEV_SECRET_KEY,
     "Geheime sleutel voor sessies, CSRF en de hashes van volgcodes. Verplicht buiten IVP_DEBUG.",
 )
-if SECRET_KEY == DEV_SECRET_KEY and not DEBUG and env_bool(
-    "IVP_REQUIRE_SECRET_KEY", False, "Weiger te starten zonder eigen IVP_SECRET_KEY (zet op 1 in productie)."
+if (
+    SECRET_KEY == DEV_SECRET_KEY
+    and not DEBUG
+    and env_bool(
+        "IVP_REQUIRE_SECRET_KEY",
+        False,
+        "Weiger te starten zonder eigen IVP_SECRET_KEY (zet op 1 in productie).",
+    )
 ):
     raise ConfigError("IVP_SECRET_KEY ontbreekt; zet een lange willekeurige waarde.")
 
@@ -73,7 +83,9 @@ RATE_FOLLOWUP = env_rate(
 RATE_OPEN311 = env_rate(
     "IVP_RATE_OPEN311", "600/60", "Open311-aanvragen per API-sleutel (of IP zonder sleutel) per periode."
 )
-MAX_TEXT_LENGTH = env_int("IVP_MAX_TEXT_LENGTH", 5000, "Maximaal aantal tekens in een meldingstekst.", minimum=100)
+MAX_TEXT_LENGTH = env_int(
+    "IVP_MAX_TEXT_LENGTH", 5000, "Maximaal aantal tekens in een meldingstekst.", minimum=100
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int(
     "IVP_MAX_REQUEST_BYTES", 65536, "Maximale grootte van een verzoek in bytes.", minimum=4096
 )
@@ -81,7 +93,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 RETENTION_DAYS = env_int(
     "IVP_RETENTION_DAYS", 365, "Na zoveel dagen na afhandeling worden persoonsgegevens van meldingen gewist."
 )
-AXES_FAILURE_LIMIT = env_int("IVP_LOGIN_FAILURE_LIMIT", 5, "Mislukte inlogpogingen voor blokkering.", minimum=1)
+AXES_FAILURE_LIMIT = env_int(
+    "IVP_LOGIN_FAILURE_LIMIT", 5, "Mislukte inlogpogingen voor blokkering.", minimum=1
+)
 AXES_COOLOFF_TIME = env_int("IVP_LOGIN_COOLOFF_HOURS", 1, "Uren dat een blokkering duurt.", minimum=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

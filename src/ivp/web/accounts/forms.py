@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": _("Gebruikersnaam of wachtwoord klopt niet. Na enkele mislukte pogingen wordt inloggen geblokkeerd."),
+        "invalid_login": _(
+            "Gebruikersnaam of wachtwoord klopt niet. Na enkele mislukte pogingen wordt inloggen geblokkeerd."
+        ),
         "inactive": _("Dit account is niet actief."),
     }
 
@@ -19,5 +21,8 @@ class TokenForm(forms.Form):
         label=_("Code uit uw authenticator-app"),
         regex=r"^\d{6}$",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-        error_messages={"required": _("Vul de code van 6 cijfers in."), "invalid": _("Een code heeft 6 cijfers.")},
+        error_messages={
+            "required": _("Vul de code van 6 cijfers in."),
+            "invalid": _("Een code heeft 6 cijfers."),
+        },
     )

@@ -25,5 +25,11 @@ def create_staff(username: str, password: str, role: Role | str, teams: list[Tea
         user = User.objects.create_user(username=username, password=password, role=str(role))
         if teams:
             user.teams.set(teams)
-        audit.record("beheer", Action.CREATE, "user", user.pk, after={"role": str(role), "teams": [t.naam for t in teams or []]})
+        audit.record(
+            "beheer",
+            Action.CREATE,
+            "user",
+            user.pk,
+            after={"role": str(role), "teams": [t.naam for t in teams or []]},
+        )
     return user

@@ -58,7 +58,9 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     secret = b32encode(device.bin_key).decode().rstrip("=") if enrolling else ""
     uri = f"otpauth://totp/ivp:{quote(user.get_username())}?secret={secret}&issuer=ivp" if enrolling else ""
     return render(
-        request, "accounts/otp.html", {"form": form, "enrolling": enrolling, "secret": secret, "uri": uri},
+        request,
+        "accounts/otp.html",
+        {"form": form, "enrolling": enrolling, "secret": secret, "uri": uri},
         status=400 if form.errors else 200,
     )
 

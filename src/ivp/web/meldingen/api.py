@@ -31,7 +31,13 @@ def error_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
             code_list = field_codes if isinstance(field_codes, list) else [field_codes]
             message_list = messages if isinstance(messages, list) else [messages]
             for message, code in zip(message_list, code_list, strict=False):
-                errors.append({"field": "" if field == "non_field_errors" else str(field), "code": str(code), "message": str(message)})
+                errors.append(
+                    {
+                        "field": "" if field == "non_field_errors" else str(field),
+                        "code": str(code),
+                        "message": str(message),
+                    }
+                )
     else:
         errors.append({"field": "", "code": str(codes or "error"), "message": str(detail or exc)})
     response.data = {"errors": errors}

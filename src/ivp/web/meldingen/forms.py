@@ -30,7 +30,10 @@ class MeldingForm(forms.Form):
         queryset=Category.objects.filter(actief=True),
         widget=forms.RadioSelect,
         empty_label=None,
-        error_messages={"required": _("Kies waar uw melding over gaat."), "invalid_choice": _("Kies een onderwerp uit de lijst.")},
+        error_messages={
+            "required": _("Kies waar uw melding over gaat."),
+            "invalid_choice": _("Kies een onderwerp uit de lijst."),
+        },
     )
     tijd_soort = forms.ChoiceField(
         label=_("Wanneer gebeurde het?"),
@@ -58,7 +61,9 @@ class MeldingForm(forms.Form):
         error_messages={"invalid": _("Vul een datum en tijd in, bijvoorbeeld 21-05-2025 23:30.")},
     )
     buurt = forms.ChoiceField(
-        label=_("In welke buurt?"), required=False, error_messages={"invalid_choice": _("Kies een buurt uit de lijst.")}
+        label=_("In welke buurt?"),
+        required=False,
+        error_messages={"invalid_choice": _("Kies een buurt uit de lijst.")},
     )
     straat = forms.CharField(
         label=_("Straat of plek (zonder huisnummer)"),
@@ -73,12 +78,16 @@ class MeldingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={
             "required": _("Beschrijf wat er is gebeurd."),
-            "max_length": _("Uw tekst is te lang: gebruik hooguit %(limit_value)d tekens (nu %(show_value)d)."),
+            "max_length": _(
+                "Uw tekst is te lang: gebruik hooguit %(limit_value)d tekens (nu %(show_value)d)."
+            ),
         },
     )
     naam = forms.CharField(label=_("Naam"), required=False, max_length=100)
     email = forms.EmailField(
-        label=_("E-mailadres"), required=False, error_messages={"invalid": _("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.")}
+        label=_("E-mailadres"),
+        required=False,
+        error_messages={"invalid": _("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.")},
     )
     telefoon = forms.RegexField(
         label=_("Telefoonnummer"),
@@ -90,8 +99,12 @@ class MeldingForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tekst"].max_length = settings.MAX_TEXT_LENGTH
-        self.fields["tekst"].validators.append(forms.CharField(max_length=settings.MAX_TEXT_LENGTH).validators[0])
+        tekst = self.fields["tekst"]
+        assert isinstance(tekst, forms.CharField)
+        tekst.max_length = settings.MAX_TEXT_LENGTH
+        tekst.validators.append(
+            forms.CharField(max_length=settings.MAX_TEXT_LENGTH).validators[0]
+        )
         self.fields["tekst"].widget.attrs["maxlength"] = str(settings.MAX_TEXT_LENGTH)
         buurt_field = self.fields["buurt"]
         assert isinstance(buurt_field, forms.ChoiceField)
@@ -111,14 +124,22 @@ class MeldingForm(forms.Form):
         if soort in (TijdSoort.MOMENT, TijdSoort.PERIODE) and van is None and "van" not in self.errors:
             self.add_error("van", forms.ValidationError(_("Vul in wanneer het gebeurde."), code="required"))
         if soort == TijdSoort.PERIODE and tot is None and "tot" not in self.errors:
-            self.add_error("tot", forms.ValidationError(_("Vul het einde van de periode in."), code="required"))
+            self.add_error(
+                "tot", forms.ValidationError(_("Vul het einde van de periode in."), code="required")
+            )
         if van is not None and van > now:
-            self.add_error("van", forms.ValidationError(_("Dit tijdstip ligt in de toekomst."), code="future"))
+            self.add_error(
+                "van", forms.ValidationError(_("Dit tijdstip ligt in de toekomst."), code="future")
+            )
         if soort == TijdSoort.PERIODE and van is not None and tot is not None:
             if tot < van:
-                self.add_error("tot", forms.ValidationError(_("Het einde ligt vóór het begin."), code="order"))
+                self.add_error(
+                    "tot", forms.ValidationError(_("Het einde ligt vóór het begin."), code="order")
+                )
             elif tot > now:
-                self.add_error("tot", forms.ValidationError(_("Dit tijdstip ligt in de toekomst."), code="future"))
+                self.add_error(
+                    "tot", forms.ValidationError(_("Dit tijdstip ligt in de toekomst."), code="future")
+                )
         if soort != TijdSoort.PERIODE:
             data["tot"] = van if soort == TijdSoort.MOMENT else None
         if soort == TijdSoort.ONBEKEND:
@@ -133,7 +154,9 @@ class MeldingForm(forms.Form):
         if not data.get("buurt") and not data.get("straat") and data.get("lat") is None:
             self.add_error(
                 "buurt",
-                forms.ValidationError(_("Kies een buurt, klik op de kaart of vul een straat in."), code="required"),
+                forms.ValidationError(
+                    _("Kies een buurt, klik op de kaart of vul een straat in."), code="required"
+                ),
             )
         return data
 
@@ -143,7 +166,10 @@ class VolgcodeForm(forms.Form):
         label=_("Uw volgcode"),
         max_length=20,
         help_text=_("De code op uw ontvangstbevestiging, bijvoorbeeld ABCD-EFGH-JKMN."),
-        error_messages={"required": _("Vul uw volgcode in."), "max_length": _("Een volgcode heeft 12 tekens.")},
+        error_messages={
+            "required": _("Vul uw volgcode in."),
+            "max_length": _("Een volgcode heeft 12 tekens."),
+        },
     )
 
 
@@ -151,7 +177,10 @@ class AanvullingForm(forms.Form):
     tekst = forms.CharField(
         label=_("Aanvulling op uw melding"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": _("Schrijf uw aanvulling."), "max_length": _("Gebruik hooguit %(limit_value)d tekens.")},
+        error_messages={
+            "required": _("Schrijf uw aanvulling."),
+            "max_length": _("Gebruik hooguit %(limit_value)d tekens."),
+        },
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -50,7 +50,14 @@ def _pick(header: list[str], names: tuple[str, ...], path: Path, required: bool 
 
 def _parse_time(value: str, path: Path, line: int, field: str) -> dt.datetime:
     text = value.strip()
-    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%Y-%m-%d"):
+    for fmt in (
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%d-%m-%Y %H:%M:%S",
+        "%d-%m-%Y %H:%M",
+        "%Y-%m-%d",
+    ):
         try:
             parsed = dt.datetime.strptime(text[:19], fmt)
         except ValueError:
@@ -59,7 +66,13 @@ def _parse_time(value: str, path: Path, line: int, field: str) -> dt.datetime:
     try:
         parsed = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise InputError(code="tijd_ongeldig", message=f"'{value}' is geen datum/tijd", file=str(path), record=line, field=field) from None
+        raise InputError(
+            code="tijd_ongeldig",
+            message=f"'{value}' is geen datum/tijd",
+            file=str(path),
+            record=line,
+            field=field,
+        ) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=TZ)
 
 
@@ -69,7 +82,11 @@ def import_csv(path: Path, *, batch_size: int = 2000) -> ImportResult:
     Old meldingen arrive closed ("afgehandeld") and carry no text or contact details.
     """
     raw = path.read_bytes()
-    text = raw.decode("utf-8-sig", errors="strict") if raw[:3] == b"\xef\xbb\xbf" else raw.decode("utf-8", errors="replace")
+    text = (
+        raw.decode("utf-8-sig", errors="strict")
+        if raw[:3] == b"\xef\xbb\xbf"
+        else raw.decode("utf-8", errors="replace")
+    )
     sample = text[:4096]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -81,7 +98,9 @@ def import_csv(path: Path, *, batch_size: int = 2000) -> ImportResult:
     cat_col = _pick(header, CATEGORY_COLUMNS, path)
     time_col = _pick(header, TIME_COLUMNS, path)
     area_col = _pick(header, AREA_COLUMNS, path, required=False)
-    assert id_col and cat_col and time_col
+    assert id_col
+    assert cat_col
+    assert time_col
     categories = {c.naam.lower(): c for c in Category.objects.all()}
     existing = set(Melding.objects.filter(kanaal=Kanaal.IMPORT).values_list("extern_id", flat=True))
     read = created = skipped = new_categories = 0
@@ -103,7 +122,9 @@ def import_csv(path: Path, *, batch_size: int = 2000) -> ImportResult:
         read += 1
         extern = (row.get(id_col) or "").strip()
         if not extern:
-            raise InputError(code="id_ontbreekt", message="lege id", file=str(path), record=line, field=id_col)
+            raise InputError(
+                code="id_ontbreekt", message="lege id", file=str(path), record=line, field=id_col
+            )
         if extern in existing:
             skipped += 1
             continue
@@ -112,7 +133,9 @@ def import_csv(path: Path, *, batch_size: int = 2000) -> ImportResult:
         category = categories.get(naam.lower())
         if category is None:
             slug = slugify(naam)[:45] or "overig"
-            category, made_new = Category.objects.get_or_create(slug=slug, defaults={"naam": naam[:100], "actief": False})
+            category, made_new = Category.objects.get_or_create(
+                slug=slug, defaults={"naam": naam[:100], "actief": False}
+            )
             categories[naam.lower()] = category
             new_categories += int(made_new)
         when = _parse_time(row.get(time_col) or "", path, line, time_col)
@@ -134,5 +157,11 @@ def import_csv(path: Path, *, batch_size: int = 2000) -> ImportResult:
         if len(pending) >= batch_size:
             flush()
     flush()
-    audit.record("import", Action.CREATE, "melding", "", after={"bestand": path.name, "nieuw": created, "al_aanwezig": skipped})
+    audit.record(
+        "import",
+        Action.CREATE,
+        "melding",
+        "",
+        after={"bestand": path.name, "nieuw": created, "al_aanwezig": skipped},
+    )
     return ImportResult(read, created, skipped, new_categories)

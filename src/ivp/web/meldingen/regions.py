@@ -109,7 +109,10 @@ def _from_store(path: Path, gemeente: str) -> RegionMap | None:
         return None
     if frame.empty:
         return None
-    rows = [(str(r.code), str(r.name), r.geometry if isinstance(r.geometry, str) else None) for r in frame.itertuples()]
+    rows = [
+        (str(r.code), str(r.name), r.geometry if isinstance(r.geometry, str) else None)
+        for r in frame.itertuples()
+    ]
     return _from_rows(rows)
 
 
@@ -121,7 +124,9 @@ def _from_geojson(path: Path) -> RegionMap:
         code = str(props.get("statcode") or props.get("code") or "")
         naam = str(props.get("statnaam") or props.get("name") or code)
         if code:
-            rows.append((code, naam, json.dumps(feature.get("geometry")) if feature.get("geometry") else None))
+            rows.append(
+                (code, naam, json.dumps(feature.get("geometry")) if feature.get("geometry") else None)
+            )
     return _from_rows(rows)
 
 

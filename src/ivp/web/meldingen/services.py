@@ -164,8 +164,12 @@ def change_status(melding_id: int, to: str, actor: Any, toelichting: str = "") -
         if melding.behandelaar_id is None:
             melding.behandelaar = actor
         melding.save(update_fields=["status", "afgehandeld_op", "behandelaar", "gewijzigd"])
-        StatusWijziging.objects.create(melding=melding, van=before, naar=to, door=actor, toelichting=toelichting, op=now)
-        audit.record(actor, Action.UPDATE, "melding", melding.pk, before={"status": before}, after={"status": to})
+        StatusWijziging.objects.create(
+            melding=melding, van=before, naar=to, door=actor, toelichting=toelichting, op=now
+        )
+        audit.record(
+            actor, Action.UPDATE, "melding", melding.pk, before={"status": before}, after={"status": to}
+        )
         _after_commit(melding.pk, "status")
     return melding
 
@@ -177,7 +181,9 @@ def answer(melding_id: int, actor: Any, tekst: str) -> Bericht:
         if not permissions.can_edit(actor, melding):
             raise PermissionDenied
         bericht = Bericht.objects.create(melding=melding, richting=Richting.GEMEENTE, tekst=tekst, door=actor)
-        audit.record(actor, Action.CREATE, "bericht", bericht.pk, after={"melding": melding.pk, "richting": "gemeente"})
+        audit.record(
+            actor, Action.CREATE, "bericht", bericht.pk, after={"melding": melding.pk, "richting": "gemeente"}
+        )
         _after_commit(melding.pk, "answer")
     return bericht
 
@@ -194,7 +200,13 @@ def add_information(melding_id: int, tekst: str) -> Bericht:
     with transaction.atomic():
         melding = Melding.objects.select_for_update().get(pk=melding_id)
         bericht = Bericht.objects.create(melding=melding, richting=Richting.MELDER, tekst=tekst)
-        audit.record("melder", Action.CREATE, "bericht", bericht.pk, after={"melding": melding.pk, "richting": "melder"})
+        audit.record(
+            "melder",
+            Action.CREATE,
+            "bericht",
+            bericht.pk,
+            after={"melding": melding.pk, "richting": "melder"},
+        )
         _after_commit(melding.pk, "information")
     return bericht
 
@@ -244,7 +256,9 @@ def read_original(actor: Any, melding: Melding) -> Original:
 
 
 def record_export(actor: Any, fmt: str, count: int, filters: dict[str, str]) -> None:
-    audit.record(actor, Action.EXPORT, "melding", "", after={"formaat": fmt, "aantal": count, "filters": filters})
+    audit.record(
+        actor, Action.EXPORT, "melding", "", after={"formaat": fmt, "aantal": count, "filters": filters}
+    )
 
 
 def erase_personal_data(now: dt.datetime | None = None) -> int:

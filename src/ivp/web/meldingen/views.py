@@ -82,7 +82,9 @@ def volgen(request: HttpRequest) -> HttpResponse:
             if melding is not None:
                 request.session[SESSION_FOLLOW] = melding.pk
                 return redirect("meldingen:status")
-            form.add_error("code", _("Deze volgcode kennen we niet. Controleer de code op uw ontvangstbevestiging."))
+            form.add_error(
+                "code", _("Deze volgcode kennen we niet. Controleer de code op uw ontvangstbevestiging.")
+            )
     return render(request, "meldingen/volgen.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -90,7 +92,11 @@ def volgen(request: HttpRequest) -> HttpResponse:
 def status(request: HttpRequest) -> HttpResponse:
     """Status, the municipality's answers, and a form to add information."""
     pk = request.session.get(SESSION_FOLLOW)
-    melding = Melding.objects.select_related("categorie").filter(pk=pk, volgcode_hash__isnull=False).first() if pk else None
+    melding = (
+        Melding.objects.select_related("categorie").filter(pk=pk, volgcode_hash__isnull=False).first()
+        if pk
+        else None
+    )
     if melding is None:
         return redirect("meldingen:volgen")
     form = AanvullingForm(request.POST or None)
@@ -100,7 +106,12 @@ def status(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "meldingen/status.html",
-        {"melding": melding, "berichten": services.public_messages(melding), "historie": melding.historie.all(), "form": form},
+        {
+            "melding": melding,
+            "berichten": services.public_messages(melding),
+            "historie": melding.historie.all(),
+            "form": form,
+        },
         status=400 if form.errors else 200,
     )
 

@@ -21,7 +21,7 @@ LABELS = {
     AFGEWEZEN: _("Niet in behandeling genomen"),
     HEROPEND: _("Heropend"),
 }
-STATUS_CHOICES = [(key, label) for key, label in LABELS.items()]
+STATUS_CHOICES = list(LABELS.items())
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     GEMELD: frozenset({IN_BEHANDELING, DOORGEZET, AFGEHANDELD, AFGEWEZEN}),

@@ -14,11 +14,19 @@ from ivp.web.meldingen.regions import region_map
 
 
 class FilterForm(forms.Form):
-    categorie = forms.ModelChoiceField(label=_("Categorie"), queryset=Category.objects.all(), required=False, empty_label=_("alle"))
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("alle")), *workflow.STATUS_CHOICES])
+    categorie = forms.ModelChoiceField(
+        label=_("Categorie"), queryset=Category.objects.all(), required=False, empty_label=_("alle")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("alle")), *workflow.STATUS_CHOICES]
+    )
     buurt = forms.ChoiceField(label=_("Buurt"), required=False)
-    van = forms.DateField(label=_("Gemeld vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    tot = forms.DateField(label=_("Gemeld tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    van = forms.DateField(
+        label=_("Gemeld vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    tot = forms.DateField(
+        label=_("Gemeld tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -47,7 +55,9 @@ class FilterForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Nieuwe status"), error_messages={"invalid_choice": _("Deze overgang is niet toegestaan.")})
+    status = forms.ChoiceField(
+        label=_("Nieuwe status"), error_messages={"invalid_choice": _("Deze overgang is niet toegestaan.")}
+    )
     toelichting = forms.CharField(label=_("Toelichting (intern)"), required=False, max_length=500)
 
     def __init__(self, current: str, *args: Any, **kwargs: Any) -> None:
@@ -72,4 +82,6 @@ class AuditSearchForm(forms.Form):
     object_type = forms.CharField(label=_("Objecttype"), required=False)
     object_id = forms.CharField(label=_("Object-id"), required=False)
     since = forms.DateField(label=_("Vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(
+        label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

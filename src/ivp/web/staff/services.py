@@ -11,7 +11,19 @@ from openpyxl import Workbook
 
 from ivp.web.meldingen import services as meldingen
 
-COLUMNS = ["id", "categorie", "status", "gemeld_op", "tijd_van", "tijd_tot", "buurt_code", "buurt", "kanaal", "team", "tekst_gedeidentificeerd"]
+COLUMNS = [
+    "id",
+    "categorie",
+    "status",
+    "gemeld_op",
+    "tijd_van",
+    "tijd_tot",
+    "buurt_code",
+    "buurt",
+    "kanaal",
+    "team",
+    "tekst_gedeidentificeerd",
+]
 
 
 def export_rows(rows: Iterable[Any]) -> list[list[str]]:

@@ -25,7 +25,11 @@ def home(request: HttpRequest) -> HttpResponse:
     rows = permissions.visible_meldingen(request.user)
     counts = {row["status"]: row["n"] for row in rows.values("status").annotate(n=Count("id"))}
     per_status = [(workflow.LABELS[key], counts.get(key, 0), key) for key in workflow.LABELS]
-    return render(request, "staff/home.html", {"per_status": per_status, "can_audit": permissions.can_read_audit(request.user)})
+    return render(
+        request,
+        "staff/home.html",
+        {"per_status": per_status, "can_audit": permissions.can_read_audit(request.user)},
+    )
 
 
 @staff_required
@@ -34,11 +38,24 @@ def melding_list(request: HttpRequest) -> HttpResponse:
     rows = form.apply(permissions.visible_meldingen(request.user).select_related("categorie", "team"))
     page = Paginator(rows, 50).get_page(request.GET.get("pagina"))
     items = [(m, meldingen.deidentified_text(m)) for m in page.object_list]
-    audit.record(request.user, Action.VIEW, "melding", "", detail=f"lijst {len(items)} meldingen", after=form.as_params() or None)
+    audit.record(
+        request.user,
+        Action.VIEW,
+        "melding",
+        "",
+        detail=f"lijst {len(items)} meldingen",
+        after=form.as_params() or None,
+    )
     return render(
         request,
         "staff/list.html",
-        {"form": form, "page": page, "items": items, "params": form.as_params(), "can_export": permissions.can_export(request.user)},
+        {
+            "form": form,
+            "page": page,
+            "items": items,
+            "params": form.as_params(),
+            "can_export": permissions.can_export(request.user),
+        },
     )
 
 
@@ -80,7 +97,9 @@ def melding_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = StatusForm(melding.status, request.POST)
     if form.is_valid():
         try:
-            meldingen.change_status(melding.pk, form.cleaned_data["status"], request.user, form.cleaned_data["toelichting"])
+            meldingen.change_status(
+                melding.pk, form.cleaned_data["status"], request.user, form.cleaned_data["toelichting"]
+            )
         except meldingen.TransitionError:
             form.add_error("status", _("Deze overgang is niet toegestaan."))
         else:
@@ -126,7 +145,11 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     if not permissions.can_read_audit(request.user):
         raise PermissionDenied
     form = AuditSearchForm(request.GET or {})
-    rows = audit.search(**{k: v for k, v in form.cleaned_data.items() if v}) if form.is_valid() else audit.search()
+    rows = (
+        audit.search(**{k: v for k, v in form.cleaned_data.items() if v})
+        if form.is_valid()
+        else audit.search()
+    )
     page = Paginator(rows, 100).get_page(request.GET.get("pagina"))
     audit.record(request.user, Action.VIEW, "audit", "", detail="auditlog doorzocht")
     return render(request, "staff/audit.html", {"form": form, "page": page})

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,25 +14,59 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='tijd')),
-                ('actor_name', models.CharField(blank=True, max_length=150, verbose_name='actor')),
-                ('role', models.CharField(blank=True, max_length=20, verbose_name='rol')),
-                ('action', models.CharField(choices=[('create', 'aangemaakt'), ('update', 'gewijzigd'), ('delete', 'gewist'), ('view', 'bekeken'), ('view_original', 'origineel bekeken'), ('export', 'geëxporteerd'), ('login', 'ingelogd'), ('login_failed', 'inloggen mislukt')], db_index=True, max_length=20, verbose_name='actie')),
-                ('object_type', models.CharField(db_index=True, max_length=50, verbose_name='objecttype')),
-                ('object_id', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='object')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='voor')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='na')),
-                ('request_id', models.CharField(blank=True, max_length=64, verbose_name='verzoek-id')),
-                ('detail', models.CharField(blank=True, max_length=200, verbose_name='toelichting')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="tijd")),
+                ("actor_name", models.CharField(blank=True, max_length=150, verbose_name="actor")),
+                ("role", models.CharField(blank=True, max_length=20, verbose_name="rol")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "aangemaakt"),
+                            ("update", "gewijzigd"),
+                            ("delete", "gewist"),
+                            ("view", "bekeken"),
+                            ("view_original", "origineel bekeken"),
+                            ("export", "geëxporteerd"),
+                            ("login", "ingelogd"),
+                            ("login_failed", "inloggen mislukt"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="actie",
+                    ),
+                ),
+                ("object_type", models.CharField(db_index=True, max_length=50, verbose_name="objecttype")),
+                (
+                    "object_id",
+                    models.CharField(blank=True, db_index=True, max_length=64, verbose_name="object"),
+                ),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="voor")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="na")),
+                ("request_id", models.CharField(blank=True, max_length=64, verbose_name="verzoek-id")),
+                ("detail", models.CharField(blank=True, max_length=200, verbose_name="toelichting")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'auditregel',
-                'verbose_name_plural': 'auditlog',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "auditregel",
+                "verbose_name_plural": "auditlog",
+                "ordering": ["-at", "-id"],
             },
         ),
     ]

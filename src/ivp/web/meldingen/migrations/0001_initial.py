@@ -7,139 +7,318 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True, verbose_name='code')),
-                ('naam', models.CharField(max_length=100, verbose_name='naam')),
-                ('omschrijving', models.CharField(blank=True, max_length=300, verbose_name='omschrijving')),
-                ('actief', models.BooleanField(default=True, verbose_name='actief')),
-                ('volgorde', models.PositiveIntegerField(default=100, verbose_name='volgorde')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True, verbose_name="code")),
+                ("naam", models.CharField(max_length=100, verbose_name="naam")),
+                ("omschrijving", models.CharField(blank=True, max_length=300, verbose_name="omschrijving")),
+                ("actief", models.BooleanField(default=True, verbose_name="actief")),
+                ("volgorde", models.PositiveIntegerField(default=100, verbose_name="volgorde")),
             ],
             options={
-                'verbose_name': 'categorie',
-                'verbose_name_plural': 'categorieën',
-                'ordering': ['volgorde', 'naam'],
+                "verbose_name": "categorie",
+                "verbose_name_plural": "categorieën",
+                "ordering": ["volgorde", "naam"],
             },
         ),
         migrations.CreateModel(
-            name='Open311Client',
+            name="Open311Client",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('naam', models.CharField(max_length=100, unique=True, verbose_name='naam')),
-                ('key_prefix', models.CharField(max_length=8)),
-                ('key_hash', models.CharField(max_length=64, unique=True)),
-                ('actief', models.BooleanField(default=True)),
-                ('aangemaakt', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("naam", models.CharField(max_length=100, unique=True, verbose_name="naam")),
+                ("key_prefix", models.CharField(max_length=8)),
+                ("key_hash", models.CharField(max_length=64, unique=True)),
+                ("actief", models.BooleanField(default=True)),
+                ("aangemaakt", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'Open311-app',
-                'verbose_name_plural': 'Open311-apps',
+                "verbose_name": "Open311-app",
+                "verbose_name_plural": "Open311-apps",
             },
         ),
         migrations.CreateModel(
-            name='Melding',
+            name="Melding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('gemeld', 'Gemeld'), ('in_behandeling', 'In behandeling'), ('wacht_op_melder', 'Wacht op informatie van de melder'), ('doorgezet', 'Doorgezet naar een partner'), ('afgehandeld', 'Afgehandeld'), ('afgewezen', 'Niet in behandeling genomen'), ('heropend', 'Heropend')], db_index=True, default='gemeld', max_length=20, verbose_name='status')),
-                ('tijd_van', models.DateTimeField(blank=True, null=True, verbose_name='vanaf')),
-                ('tijd_tot', models.DateTimeField(blank=True, null=True, verbose_name='tot')),
-                ('buurt_code', models.CharField(blank=True, db_index=True, max_length=12, verbose_name='buurtcode')),
-                ('buurt_naam', models.CharField(blank=True, max_length=100, verbose_name='buurt')),
-                ('straat', models.CharField(blank=True, max_length=100, verbose_name='straat')),
-                ('lat', models.FloatField(blank=True, null=True)),
-                ('lon', models.FloatField(blank=True, null=True)),
-                ('tekst', models.TextField(blank=True, verbose_name='tekst')),
-                ('tekst_deid', models.TextField(blank=True, null=True, verbose_name='tekst (gede-identificeerd)')),
-                ('volgcode_hash', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('kanaal', models.CharField(choices=[('web', 'meldformulier'), ('open311', 'app (Open311)'), ('import', 'import'), ('api', 'koppeling')], default='web', max_length=10, verbose_name='kanaal')),
-                ('extern_id', models.CharField(blank=True, max_length=64, verbose_name='extern id')),
-                ('aangemaakt', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='gemeld op')),
-                ('gewijzigd', models.DateTimeField(auto_now=True, verbose_name='gewijzigd')),
-                ('afgehandeld_op', models.DateTimeField(blank=True, null=True)),
-                ('gewist_op', models.DateTimeField(blank=True, null=True, verbose_name='persoonsgegevens gewist op')),
-                ('behandelaar', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('categorie', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='meldingen.category', verbose_name='categorie')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='accounts.team', verbose_name='team')),
-                ('client', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='meldingen.open311client')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("gemeld", "Gemeld"),
+                            ("in_behandeling", "In behandeling"),
+                            ("wacht_op_melder", "Wacht op informatie van de melder"),
+                            ("doorgezet", "Doorgezet naar een partner"),
+                            ("afgehandeld", "Afgehandeld"),
+                            ("afgewezen", "Niet in behandeling genomen"),
+                            ("heropend", "Heropend"),
+                        ],
+                        db_index=True,
+                        default="gemeld",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("tijd_van", models.DateTimeField(blank=True, null=True, verbose_name="vanaf")),
+                ("tijd_tot", models.DateTimeField(blank=True, null=True, verbose_name="tot")),
+                (
+                    "buurt_code",
+                    models.CharField(blank=True, db_index=True, max_length=12, verbose_name="buurtcode"),
+                ),
+                ("buurt_naam", models.CharField(blank=True, max_length=100, verbose_name="buurt")),
+                ("straat", models.CharField(blank=True, max_length=100, verbose_name="straat")),
+                ("lat", models.FloatField(blank=True, null=True)),
+                ("lon", models.FloatField(blank=True, null=True)),
+                ("tekst", models.TextField(blank=True, verbose_name="tekst")),
+                (
+                    "tekst_deid",
+                    models.TextField(blank=True, null=True, verbose_name="tekst (gede-identificeerd)"),
+                ),
+                ("volgcode_hash", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                (
+                    "kanaal",
+                    models.CharField(
+                        choices=[
+                            ("web", "meldformulier"),
+                            ("open311", "app (Open311)"),
+                            ("import", "import"),
+                            ("api", "koppeling"),
+                        ],
+                        default="web",
+                        max_length=10,
+                        verbose_name="kanaal",
+                    ),
+                ),
+                ("extern_id", models.CharField(blank=True, max_length=64, verbose_name="extern id")),
+                (
+                    "aangemaakt",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="gemeld op"
+                    ),
+                ),
+                ("gewijzigd", models.DateTimeField(auto_now=True, verbose_name="gewijzigd")),
+                ("afgehandeld_op", models.DateTimeField(blank=True, null=True)),
+                (
+                    "gewist_op",
+                    models.DateTimeField(blank=True, null=True, verbose_name="persoonsgegevens gewist op"),
+                ),
+                (
+                    "behandelaar",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "categorie",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="meldingen.category",
+                        verbose_name="categorie",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="accounts.team",
+                        verbose_name="team",
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="meldingen.open311client",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'melding',
-                'verbose_name_plural': 'meldingen',
-                'ordering': ['-aangemaakt', '-id'],
+                "verbose_name": "melding",
+                "verbose_name_plural": "meldingen",
+                "ordering": ["-aangemaakt", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('naam', models.CharField(blank=True, max_length=100, verbose_name='naam')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mailadres')),
-                ('telefoon', models.CharField(blank=True, max_length=30, verbose_name='telefoon')),
-                ('melding', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='contact', to='meldingen.melding')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("naam", models.CharField(blank=True, max_length=100, verbose_name="naam")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mailadres")),
+                ("telefoon", models.CharField(blank=True, max_length=30, verbose_name="telefoon")),
+                (
+                    "melding",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contact",
+                        to="meldingen.melding",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contactgegevens',
-                'verbose_name_plural': 'contactgegevens',
+                "verbose_name": "contactgegevens",
+                "verbose_name_plural": "contactgegevens",
             },
         ),
         migrations.CreateModel(
-            name='Bericht',
+            name="Bericht",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('richting', models.CharField(choices=[('gemeente', 'antwoord van de gemeente'), ('melder', 'aanvulling van de melder')], max_length=10)),
-                ('tekst', models.TextField()),
-                ('tekst_deid', models.TextField(blank=True, null=True)),
-                ('op', models.DateTimeField(default=django.utils.timezone.now)),
-                ('door', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('melding', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='berichten', to='meldingen.melding')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "richting",
+                    models.CharField(
+                        choices=[
+                            ("gemeente", "antwoord van de gemeente"),
+                            ("melder", "aanvulling van de melder"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("tekst", models.TextField()),
+                ("tekst_deid", models.TextField(blank=True, null=True)),
+                ("op", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "door",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "melding",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="berichten",
+                        to="meldingen.melding",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['op', 'id'],
+                "ordering": ["op", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RoutingRule',
+            name="RoutingRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('gebied', models.CharField(blank=True, help_text='Wijk- of buurtcode; leeg is overal.', max_length=12, verbose_name='gebied')),
-                ('volgorde', models.PositiveIntegerField(default=100)),
-                ('categorie', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='meldingen.category')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "gebied",
+                    models.CharField(
+                        blank=True,
+                        help_text="Wijk- of buurtcode; leeg is overal.",
+                        max_length=12,
+                        verbose_name="gebied",
+                    ),
+                ),
+                ("volgorde", models.PositiveIntegerField(default=100)),
+                (
+                    "categorie",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="meldingen.category",
+                    ),
+                ),
+                ("team", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="accounts.team")),
             ],
             options={
-                'verbose_name': 'routeringsregel',
-                'verbose_name_plural': 'routeringsregels',
-                'ordering': ['volgorde', 'id'],
+                "verbose_name": "routeringsregel",
+                "verbose_name_plural": "routeringsregels",
+                "ordering": ["volgorde", "id"],
             },
         ),
         migrations.CreateModel(
-            name='StatusWijziging',
+            name="StatusWijziging",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('van', models.CharField(blank=True, max_length=20)),
-                ('naar', models.CharField(max_length=20)),
-                ('toelichting', models.CharField(blank=True, max_length=500)),
-                ('op', models.DateTimeField(default=django.utils.timezone.now)),
-                ('door', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('melding', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='historie', to='meldingen.melding')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("van", models.CharField(blank=True, max_length=20)),
+                ("naar", models.CharField(max_length=20)),
+                ("toelichting", models.CharField(blank=True, max_length=500)),
+                ("op", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "door",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "melding",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="historie",
+                        to="meldingen.melding",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['op', 'id'],
+                "ordering": ["op", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='melding',
-            constraint=models.UniqueConstraint(condition=models.Q(('extern_id', ''), _negated=True), fields=('kanaal', 'extern_id'), name='melding_extern_uniek'),
+            model_name="melding",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("extern_id", ""), _negated=True),
+                fields=("kanaal", "extern_id"),
+                name="melding_extern_uniek",
+            ),
         ),
     ]
