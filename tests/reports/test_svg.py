@@ -51,7 +51,8 @@ SQUARE = {
 
 
 def _shifted(dx: float) -> str:
-    ring = [[x + dx, y] for x, y in SQUARE["coordinates"][0]]  # type: ignore[index]
+    coords: list[list[float]] = SQUARE["coordinates"][0]  # type: ignore[assignment]
+    ring = [[x + dx, y] for x, y in coords]
     return json.dumps({"type": "Polygon", "coordinates": [ring]})
 
 

@@ -9,9 +9,11 @@ later than the crime figures). Areas below ``min_population`` inhabitants are fl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from ivp.stats import eb_smooth, flag_small_population, poisson_rate
 from ivp.store import Store
@@ -118,7 +120,7 @@ def build_areas(
             if not hit.empty and pd.notna(hit["value"].iloc[0]):
                 municipal = float(hit["value"].iloc[0])
         total = float(pd.to_numeric(b["count"], errors="coerce").fillna(0).sum())
-        common = {
+        common: dict[str, Any] = {
             "category": str(category),
             "title": title,
             "year": year,
@@ -142,10 +144,10 @@ def build_areas(
         w["geometry"] = [_get(wijken, c, "geometry") for c in w["code"]]
         sections.append(
             AreaSection(level="wijk", summed_from_buurten=True, rows=_rows(w, min_population), **common)
-        )  # type: ignore[arg-type]
+        )
         sections.append(
             AreaSection(level="buurt", summed_from_buurten=False, rows=_rows(b, min_population), **common)
-        )  # type: ignore[arg-type]
+        )
     return tuple(sections)
 
 
@@ -194,7 +196,7 @@ def _rows(frame: pd.DataFrame, min_population: int) -> tuple[AreaRow, ...]:
     order = [i for i in np.argsort(-np.nan_to_num(smoothed, nan=-1.0)) if not np.isnan(smoothed[i])]
     ranks = {int(i): r + 1 for r, i in enumerate(order)}
 
-    def opt(values: np.ndarray, i: int) -> float | None:  # type: ignore[type-arg]
+    def opt(values: NDArray[np.float64], i: int) -> float | None:
         return None if np.isnan(values[i]) else float(values[i])
 
     return tuple(

@@ -49,7 +49,7 @@ def nice_max(value: float) -> float:
     """
     if value <= 1:
         return 1.0
-    exp = 10 ** math.floor(math.log10(value))
+    exp = 10.0 ** math.floor(math.log10(value))
     for step in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
         if value <= step * exp + 1e-9:
             return step * exp

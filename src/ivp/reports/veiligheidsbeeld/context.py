@@ -529,8 +529,8 @@ def _sources(store: Store) -> tuple[SourceRow, ...]:
                 title=str(rec.title),
                 publisher=str(rec.publisher),
                 licence=str(rec.licence),
-                period=None if pd.isna(rec.period) else str(rec.period),
-                vintage=None if pd.isna(rec.vintage) else str(rec.vintage),
+                period=_opt_str(rec.period),
+                vintage=_opt_str(rec.vintage),
                 retrieved_at=pd.Timestamp(str(rec.retrieved_at)).to_pydatetime(),
                 provisional=provisional.get((str(rec.source_id), str(rec.dataset))),
             )
@@ -541,3 +541,10 @@ def _sources(store: Store) -> tuple[SourceRow, ...]:
 def finite(value: float) -> bool:
     """True for a real, finite number (used by templates)."""
     return not (math.isnan(value) or math.isinf(value))
+
+
+def _opt_str(value: object) -> str | None:
+    """Return ``value`` as text, or None for a missing value (None/NaN/NA)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    return str(value)

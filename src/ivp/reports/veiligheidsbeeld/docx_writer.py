@@ -31,14 +31,14 @@ def _table(doc: object, header: list[str], rows: list[list[str]]) -> None:
 def render_docx(ctx: ReportContext) -> bytes:
     """Return the report as DOCX bytes."""
     doc = Document()
-    doc.styles["Normal"].font.size = Pt(10)  # type: ignore[union-attr]
+    doc.styles["Normal"].font.size = Pt(10)
     doc.add_heading(_("Veiligheidsbeeld {naam}").format(naam=ctx.naam), 0)
     doc.add_paragraph(
         _("Cijfers {first}-{last}; vergelijking {a} met {b}. Gemaakt op {date}.").format(
             first=ctx.first_year, last=ctx.last_year, a=ctx.year_a, b=ctx.year_b, date=fmt.date(ctx.generated)
         )
     )
-    doc.add_paragraph(
+    doc.add_paragraph().add_run(
         _("Grafieken en kaarten staan in de HTML- en PDF-versie van dit rapport (zelfde map).")
     ).italic = True
     doc.add_heading(_("Uitdagingen en aandachtspunten (samenvatting)"), 1)
