@@ -13,7 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from ivp.web.meldingen.models import Category
 from ivp.web.meldingen.regions import region_map
 
-REQUIRED = {"required": _("Vul dit veld in.")}
+PLACE = {
+    "invalid": _("De plek op de kaart is niet goed doorgekomen; kies een buurt."),
+    "min_value": _("De plek op de kaart is niet goed doorgekomen; kies een buurt."),
+    "max_value": _("De plek op de kaart is niet goed doorgekomen; kies een buurt."),
+}
 
 
 class TijdSoort:
@@ -71,8 +75,22 @@ class MeldingForm(forms.Form):
         max_length=100,
         error_messages={"max_length": _("Gebruik hooguit %(limit_value)d tekens.")},
     )
-    lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
-    lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
+    lat = forms.FloatField(
+        label=_("Plek op de kaart"),
+        required=False,
+        widget=forms.HiddenInput,
+        min_value=-90,
+        max_value=90,
+        error_messages=PLACE,
+    )
+    lon = forms.FloatField(
+        label=_("Plek op de kaart"),
+        required=False,
+        widget=forms.HiddenInput,
+        min_value=-180,
+        max_value=180,
+        error_messages=PLACE,
+    )
     tekst = forms.CharField(
         label=_("Wat is er gebeurd?"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -102,9 +120,7 @@ class MeldingForm(forms.Form):
         tekst = self.fields["tekst"]
         assert isinstance(tekst, forms.CharField)
         tekst.max_length = settings.MAX_TEXT_LENGTH
-        tekst.validators.append(
-            forms.CharField(max_length=settings.MAX_TEXT_LENGTH).validators[0]
-        )
+        tekst.validators.append(forms.CharField(max_length=settings.MAX_TEXT_LENGTH).validators[0])
         self.fields["tekst"].widget.attrs["maxlength"] = str(settings.MAX_TEXT_LENGTH)
         buurt_field = self.fields["buurt"]
         assert isinstance(buurt_field, forms.ChoiceField)
