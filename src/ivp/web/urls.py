@@ -16,3 +16,15 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     re_path(r"^static/(?P<path>.*)$", serve, {"document_root": WEB_DIR / "static"}),
 ]
+
+from ivp.web.meldingen import open311  # noqa: E402
+
+urlpatterns += [
+    re_path(r"^open311/v2/services\.(?P<fmt>json|xml)$", open311.service_list, name="open311-services"),
+    re_path(r"^open311/v2/requests\.(?P<fmt>json|xml)$", open311.request_list, name="open311-requests"),
+    re_path(
+        r"^open311/v2/requests/(?P<pk>\d+)\.(?P<fmt>json|xml)$",
+        open311.request_detail,
+        name="open311-request",
+    ),
+]

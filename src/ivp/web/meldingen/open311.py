@@ -1,0 +1,234 @@
+"""Open311 GeoReport v2: services, requests (GET, POST) and one request, as json and xml.
+
+Apps submit with an API key (``ivp open311 key create NAME``). Reads return no free text and no contact
+details; coordinates are rounded to about 100 m. ``status_notes`` (the answer) only goes to the app that
+submitted the request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from django.conf import settings
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from ivp.web.meldingen import services, workflow
+from ivp.web.meldingen.models import Category, Kanaal, Melding, Open311Client
+from ivp.web.meldingen.ratelimit import client_ip, hit
+from ivp.web.meldingen.regions import region_map
+
+ROOTS = {
+    "services": ("services", "service"),
+    "requests": ("service_requests", "request"),
+    "errors": ("errors", "error"),
+}
+
+
+def _render(fmt: str, kind: str, items: list[dict[str, Any]], status: int = 200) -> HttpResponse:
+    if fmt == "json":
+        return JsonResponse(items, safe=False, status=status, json_dumps_params={"ensure_ascii": False})
+    root_name, item_name = ROOTS[kind]
+    root = ET.Element(root_name)
+    for item in items:
+        node = ET.SubElement(root, item_name)
+        for key, value in item.items():
+            ET.SubElement(node, key).text = (
+                "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+            )
+    body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(
+        root, encoding="utf-8", xml_declaration=False
+    )
+    return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+
+
+def _error(fmt: str, status: int, description: str) -> HttpResponse:
+    return _render(fmt, "errors", [{"code": status, "description": description}], status)
+
+
+def _client(request: HttpRequest) -> Open311Client | None:
+    key = request.POST.get("api_key") or request.GET.get("api_key") or request.headers.get("X-Api-Key", "")
+    return services.client_for_key(key)
+
+
+def _limited(request: HttpRequest, client: Open311Client | None) -> bool:
+    who = f"k{client.pk}" if client else f"ip{client_ip(request)}"
+    return not hit("open311", who, settings.RATE_OPEN311)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+def _as_request(m: Melding, client: Open311Client | None) -> dict[str, Any]:
+    own = client is not None and m.client_id == client.pk
+    notes = ""
+    if own:
+        last = m.berichten.filter(richting="gemeente").order_by("-op").first()
+        notes = last.tekst if last else ""
+    return {
+        "service_request_id": str(m.pk),
+        "status": workflow.open311_status(m.status),
+        "status_notes": notes or str(workflow.LABELS.get(m.status, m.status)),
+        "service_name": m.categorie.naam,
+        "service_code": m.categorie.slug,
+        "description": None,
+        "agency_responsible": m.team.naam if m.team else None,
+        "service_notice": None,
+        "requested_datetime": _iso(m.aangemaakt),
+        "updated_datetime": _iso(m.gewijzigd),
+        "expected_datetime": None,
+        "address": m.buurt_naam or None,
+        "address_id": m.buurt_code or None,
+        "zipcode": None,
+        "lat": round(m.lat, 3) if m.lat is not None else None,
+        "long": round(m.lon, 3) if m.lon is not None else None,
+        "media_url": None,
+    }
+
+
+@require_http_methods(["GET"])
+def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    items = [
+        {
+            "service_code": c.slug,
+            "service_name": c.naam,
+            "description": c.omschrijving or c.naam,
+            "metadata": False,
+            "type": "realtime",
+            "keywords": "",
+            "group": "veiligheid",
+        }
+        for c in Category.objects.filter(actief=True)
+    ]
+    return _render(fmt, "services", items)
+
+
+def _float(value: str | None, name: str, low: float, high: float) -> float | None:
+    if value in (None, ""):
+        return None
+    number = float(value)  # ValueError -> 400
+    if not low <= number <= high:
+        raise ValueError(name)
+    return number
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        return _create(request, fmt)
+    client = _client(request)
+    if _limited(request, client):
+        return _error(fmt, 429, "Te veel verzoeken; probeer het later opnieuw.")
+    rows = Melding.objects.select_related("categorie", "team").exclude(kanaal=Kanaal.IMPORT)
+    ids = [i for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
+    if ids:
+        if not all(i.strip().isdigit() for i in ids):
+            return _error(fmt, 400, "service_request_id: alleen nummers, gescheiden door komma's.")
+        rows = rows.filter(pk__in=[int(i) for i in ids])
+    else:
+        if request.GET.get("service_code"):
+            rows = rows.filter(categorie__slug__in=request.GET["service_code"].split(","))
+        status = request.GET.get("status", "")
+        if status == "open":
+            rows = rows.exclude(status__in=workflow.CLOSED)
+        elif status == "closed":
+            rows = rows.filter(status__in=workflow.CLOSED)
+        elif status:
+            return _error(fmt, 400, "status: gebruik open of closed.")
+        for param, lookup in (("start_date", "aangemaakt__gte"), ("end_date", "aangemaakt__lte")):
+            if request.GET.get(param):
+                try:
+                    moment = parse_datetime(request.GET[param])
+                except ValueError:
+                    moment = None
+                if moment is None or moment.tzinfo is None:
+                    return _error(fmt, 400, f"{param}: gebruik een ISO-8601 tijd met tijdzone.")
+                rows = rows.filter(**{lookup: moment})
+    items = [_as_request(m, client) for m in rows.order_by("-aangemaakt")[:1000]]
+    return _render(fmt, "requests", items)
+
+
+def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+    client = _client(request)
+    if client is None:
+        return _error(fmt, 403, "api_key ontbreekt of is onbekend.")
+    if _limited(request, client):
+        return _error(fmt, 429, "Te veel verzoeken; probeer het later opnieuw.")
+    data = request.POST
+    category = Category.objects.filter(slug=data.get("service_code", ""), actief=True).first()
+    if category is None:
+        return _error(fmt, 400, "service_code: onbekende dienst; zie services.")
+    try:
+        lat = _float(data.get("lat"), "lat", -90, 90)
+        lon = _float(data.get("long"), "long", -180, 180)
+    except ValueError:
+        return _error(fmt, 400, "lat/long: geen geldige coördinaten.")
+    address = (data.get("address_string") or "").strip()[:100]
+    if (lat is None or lon is None) and not address:
+        return _error(fmt, 400, "lat en long, of address_string, zijn verplicht.")
+    description = (data.get("description") or "").strip()
+    if not description:
+        return _error(fmt, 400, "description: beschrijf wat er is gebeurd.")
+    if len(description) > settings.MAX_TEXT_LENGTH:
+        return _error(fmt, 400, f"description: hooguit {settings.MAX_TEXT_LENGTH} tekens.")
+    extern = (data.get("device_id") or data.get("external_id") or "")[:64]
+    buurt = region_map().locate(lat, lon) if lat is not None and lon is not None else None
+    naam = " ".join(p for p in (data.get("first_name", ""), data.get("last_name", "")) if p).strip()[:100]
+    try:
+        melding, code = services.create_melding(
+            services.NewMelding(
+                categorie=category,
+                tekst=description,
+                buurt_code=buurt.code if buurt else "",
+                buurt_naam=buurt.naam if buurt else "",
+                straat=address,
+                lat=lat if lat is not None and lon is not None else None,
+                lon=lon if lat is not None and lon is not None else None,
+                naam=naam,
+                email=(data.get("email") or "")[:254],
+                telefoon=(data.get("phone") or "")[:30],
+                kanaal=Kanaal.OPEN311,
+                client=client,
+                extern_id=f"{client.pk}:{extern}" if extern else "",
+            )
+        )
+    except IntegrityError:  # the same external id again: a retrying app
+        return _error(fmt, 409, "Deze melding (external_id) is al ontvangen.")
+    notice = f"Bedankt. Volgcode voor de melder: {code}"
+    return _render(
+        fmt,
+        "requests",
+        [
+            {
+                "service_request_id": str(melding.pk),
+                "service_notice": notice,
+                "account_id": None,
+                "token": code,
+            }
+        ],
+        201,
+    )
+
+
+@require_http_methods(["GET"])
+def request_detail(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    client = _client(request)
+    if _limited(request, client):
+        return _error(fmt, 429, "Te veel verzoeken; probeer het later opnieuw.")
+    melding = (
+        Melding.objects.select_related("categorie", "team")
+        .exclude(kanaal=Kanaal.IMPORT)
+        .filter(pk=pk)
+        .first()
+    )
+    if melding is None:
+        return _error(fmt, 404, "Onbekende service_request_id.")
+    return _render(fmt, "requests", [_as_request(melding, client)])

@@ -1,0 +1,113 @@
+"""Open311 GeoReport v2: services, POST with an API key, GET lists and one request, json and xml."""
+
+from __future__ import annotations
+
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import pytest
+from django.test import Client
+
+from ivp.web.meldingen import services, workflow
+from ivp.web.meldingen.models import Contact, Melding
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def key(db: Any) -> str:
+    return services.create_open311_client("BuitenBeter")[1]
+
+
+def _post(client: Client, key: str, fmt: str = "json", **extra: str) -> Any:
+    data = {
+        "api_key": key,
+        "service_code": "drugsoverlast",
+        "lat": "51.8133",
+        "long": "4.6690",
+        "description": "Dealen bij de brug.",
+    }
+    data.update(extra)
+    return client.post(f"/open311/v2/requests.{fmt}", data)
+
+
+def test_services_json_and_xml(client: Client) -> None:
+    items = client.get("/open311/v2/services.json").json()
+    assert {"service_code": "straatintimidatie", "service_name": "Straatintimidatie"}.items() <= items[
+        0
+    ].items()
+    assert len(items) == 7
+    root = ET.fromstring(client.get("/open311/v2/services.xml").content)  # noqa: S314 - our own response
+    assert root.tag == "services"
+    code = root.find("service/service_code")
+    assert code is not None
+    assert code.text == "straatintimidatie"
+
+
+def test_post_creates_melding_and_returns_code(client: Client, key: str) -> None:
+    response = _post(client, key, email="a@example.nl")
+    assert response.status_code == 201
+    body = response.json()[0]
+    melding = Melding.objects.get(pk=int(body["service_request_id"]))
+    assert services.find_by_code(body["token"]) == melding
+    assert (melding.kanaal, melding.client.naam if melding.client else "") == ("open311", "BuitenBeter")
+    assert melding.buurt_code.startswith("BU0505")
+    assert Contact.objects.get(melding=melding).email == "a@example.nl"
+
+
+def test_post_xml(client: Client, key: str) -> None:
+    response = _post(client, key, fmt="xml")
+    assert response.status_code == 201
+    root = ET.fromstring(response.content)  # noqa: S314 - our own response
+    assert root.tag == "service_requests"
+    assert root.find("request/service_request_id") is not None
+
+
+@pytest.mark.parametrize(
+    ("extra", "status"),
+    [
+        ({"api_key": "fout"}, 403),
+        ({"service_code": "bestaat-niet"}, 400),
+        ({"lat": "", "long": ""}, 400),
+        ({"lat": "91"}, 400),
+        ({"lat": "noord"}, 400),
+        ({"description": ""}, 400),
+    ],
+)
+def test_post_errors(client: Client, key: str, extra: dict[str, str], status: int) -> None:
+    response = _post(client, key, **extra)
+    assert response.status_code == status
+    assert response.json()[0]["code"] == status
+    assert not Melding.objects.exists()
+
+
+def test_duplicate_external_id_is_409(client: Client, key: str) -> None:
+    assert _post(client, key, external_id="app-1").status_code == 201
+    assert _post(client, key, external_id="app-1").status_code == 409
+    assert Melding.objects.count() == 1
+
+
+def test_get_hides_text_and_shows_answer_only_to_the_submitting_app(
+    client: Client, key: str, actors: dict[str, Any]
+) -> None:
+    pk = int(_post(client, key).json()[0]["service_request_id"])
+    Melding.objects.filter(pk=pk).update(team=actors["team_a"])
+    services.change_status(pk, workflow.AFGEHANDELD, actors["member"])
+    services.answer(pk, actors["member"], "Opgelost, dank.")
+    public = client.get(f"/open311/v2/requests/{pk}.json").json()[0]
+    assert public["status"] == "closed"
+    assert public["description"] is None
+    assert public["status_notes"] == "Afgehandeld"
+    own = client.get(f"/open311/v2/requests/{pk}.json", {"api_key": key}).json()[0]
+    assert own["status_notes"] == "Opgelost, dank."
+    listed = client.get("/open311/v2/requests.json", {"status": "closed"}).json()
+    assert [r["service_request_id"] for r in listed] == [str(pk)]
+    assert client.get("/open311/v2/requests.json", {"status": "half"}).status_code == 400
+    assert client.get("/open311/v2/requests/999999.xml").status_code == 404
+
+
+def test_rate_limit_per_key(client: Client, key: str, settings: Any) -> None:
+    settings.RATE_OPEN311 = (2, 60)
+    assert _post(client, key).status_code == 201
+    assert _post(client, key).status_code == 201
+    assert _post(client, key).status_code == 429
