@@ -6,16 +6,19 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-import pandas as pd
 
 from ivp.lib.errors import IvpError
 from ivp.lib.fmt import number
 from ivp.lib.i18n import _, install_click_translation
-from ivp.store import LoadResult, Store
 from ivp.workspace import Workspace
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ivp.store import LoadResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -77,6 +80,8 @@ def main() -> None:
 @click.option("--gemeente", required=True, help=_("CBS-gemeentecode, bijvoorbeeld GM0505."))
 @click.option("--naam", default=None, help=_("Naam van de gemeente, bijvoorbeeld Dordrecht."))
 def init_cmd(directory: Path, gemeente: str, naam: str | None) -> None:
+    from ivp.store import Store
+
     ws = Workspace.create(directory.resolve(), gemeente.upper(), naam)
     Store(ws.store_path).close()
     click.echo(_("Werkmap gemaakt in {root} voor {code}.").format(root=ws.root, code=ws.gemeente))
@@ -111,6 +116,7 @@ def _ingest(
     workspace: Path | None, adapter_id: str, location: str | None, dataset: str | None, force: bool
 ) -> None:
     from ivp.sources.base import ingest
+    from ivp.store import Store
 
     ws = open_workspace(workspace)
     with Store(ws.store_path) as store:
@@ -159,6 +165,8 @@ _file_command(
 @click.option("--json", "as_json", is_flag=True, help=_("Uitvoer als JSON."))
 @_workspace_option
 def sources_cmd(as_json: bool, workspace: Path | None) -> None:
+    from ivp.store import Store
+
     ws = open_workspace(workspace)
     with Store(ws.store_path) as store:
         frame = store.sources()
@@ -196,6 +204,7 @@ def sources_cmd(as_json: bool, workspace: Path | None) -> None:
 @_workspace_option
 def figures_cmd(gemeente: str, level: str | None, fmt: str | None, workspace: Path | None) -> None:
     from ivp.reports.figures import figures_table
+    from ivp.store import Store
 
     ws = open_workspace(workspace)
     with Store(ws.store_path) as store:

@@ -17,7 +17,6 @@ import click
 from ivp.lib.errors import IvpError
 from ivp.lib.files import write_atomic
 from ivp.lib.i18n import _
-from ivp.plan.attainment import status_label
 from ivp.plan.model import Period
 from ivp.plan.units import format_value
 from ivp.workspace import Workspace
@@ -258,6 +257,7 @@ def realisatie_history(indicator: str, plan_id: str | None, workspace: Path | No
 @_plan_option
 @_workspace_option
 def status_cmd(periode: str | None, as_json: bool, plan_id: str | None, workspace: Path | None) -> None:
+    from ivp.plan.attainment import status_label  # scipy: imported only when needed
     from ivp.plan.tracking import all_realisations, progress
     from ivp.store import Store
 
