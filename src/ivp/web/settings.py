@@ -178,11 +178,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["ivp.web.meldingen.api.IsStaff"],
+    "DEFAULT_PERMISSION_CLASSES": ["ivp.web.meldingen.drf.IsStaff"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "ivp.web.meldingen.api.error_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "ivp.web.meldingen.drf.error_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ivp staf-API",

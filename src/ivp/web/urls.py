@@ -14,6 +14,7 @@ urlpatterns = [
     path("staf/plan/", include("ivp.web.plan.urls")),
     path("account/", include("ivp.web.accounts.urls")),
     path("beheer/", admin.site.urls),
+    path("api/v1/", include("ivp.web.api_urls")),
     re_path(r"^static/(?P<path>.*)$", serve, {"document_root": WEB_DIR / "static"}),
 ]
 

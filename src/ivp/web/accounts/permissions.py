@@ -43,6 +43,15 @@ def is_fully_authenticated(user: Any) -> bool:
     return not needs_second_factor(user) or bool(getattr(user, "is_verified", lambda: False)())
 
 
+def can_use_api(user: Any, *, token: bool) -> bool:
+    """Use the staff REST API: a staff member; by session only after the second factor.
+
+    A token stands for a server-to-server integration created by an administrator, so it has no
+    second factor to pass.
+    """
+    return is_staff_member(user) if token else is_fully_authenticated(user)
+
+
 def _in_team(user: Any, melding: Melding) -> bool:
     return melding.team_id is not None and user.teams.filter(pk=melding.team_id).exists()
 
