@@ -69,7 +69,7 @@ def test_every_figure_has_its_source(html: str) -> None:
 
 
 def test_appendix_lists_each_source(html: str) -> None:
-    appendix = html.split('id="bronnen"', 1)[1]
+    appendix = html.split('id="bronnen"', 1)[1].replace("<wbr>", "")
     for dataset in ("47018NED", "85984NED", "NL_Crime", "bevolking", "dordrecht_buurten_2024"):
         assert dataset in appendix, dataset
     assert "CC BY 4.0" in appendix
@@ -82,6 +82,34 @@ def test_themes_without_figures_say_so(html: str) -> None:
 
 
 def test_comparison_with_netherlands_and_similar_municipalities(html: str) -> None:
-    assert "gemeenten van vergelijkbare omvang" in html
+    assert "vergelijkbare gemeenten" in html
     assert "±25%" in html
     assert re.search(r"aantoonbaar (hoger|lager)|geen aantoonbaar verschil", html)
+
+
+def test_opgave_is_named_not_its_id(default_html: str) -> None:
+    assert "Opgave: Veilige wijken" in default_html
+    assert not re.search(r"Opgave: [a-z]+_[a-z_]+", default_html)
+
+
+def test_source_versions_are_dutch_dates(default_html: str) -> None:
+    appendix = default_html.split('id="bronnen"', 1)[1]
+    assert "15 augustus 2024; opgehaald" in appendix
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T", default_html)
+
+
+def test_sources_table_has_fixed_widths_and_breakable_file_names(default_html: str) -> None:
+    appendix = default_html.split('id="bronnen"', 1)[1]
+    assert "<colgroup>" in appendix
+    assert "bevolking_<wbr>gemeenten_<wbr>" in appendix
+
+
+def test_summary_concerns_are_merged_per_crime_type(default_html: str) -> None:
+    summary = default_html.split('id="samenvatting"', 1)[1].split("</section>", 1)[0]
+    items = re.findall(r"<ul class=\"concerns\">(.*?)</ul>", summary, flags=re.S)
+    assert items
+    for block in items:
+        lines = re.findall(r"<li>(.*?)</li>", block, flags=re.S)
+        titles = [line.split(":")[0] for line in lines]
+        assert len(titles) == len(set(titles)) <= 6  # one line per type, top 5 (+ "En nog ...")
+    assert 'class="concern"' not in summary

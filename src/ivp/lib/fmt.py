@@ -58,6 +58,35 @@ def date(value: dt.date) -> str:
     return f"{value.day} {MONTHS_NL[value.month - 1]} {value.year}"
 
 
+def date_text(value: dt.date | str | None) -> str:
+    """Format a date, a datetime or an ISO 8601 text as a Dutch date; other text is returned unchanged.
+
+    Source metadata carry versions as text ("2024-08-15T02:00:00", "2024-08-15"); readers get
+    ``15 augustus 2024``. ``None`` or empty text becomes an en dash.
+
+    >>> date_text("2024-08-15T02:00:00")
+    '15 augustus 2024'
+    >>> date_text("2024-08-15T02:00:00Z")
+    '15 augustus 2024'
+    >>> date_text(dt.datetime(2026, 11, 22, 14, 5))
+    '22 november 2026'
+    >>> date_text("versie 3")
+    'versie 3'
+    >>> date_text(None)
+    '–'
+    """
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, dt.date):
+        return date(value)
+    text = str(value).strip()
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    return date(parsed)
+
+
 def rate(value: float | None, decimals: int = 1) -> str:
     """Format a rate per 1,000 inhabitants: ``7,4``; ``None``/NaN becomes an en dash.
 
@@ -82,6 +111,18 @@ def pvalue(value: float | None) -> str:
     if value < 0.001:
         return "p < 0,001"
     return "p = " + number(value, 3 if value < 0.1 else 2)
+
+
+def qvalue(value: float | None) -> str:
+    """Format a p-value after Benjamini-Hochberg correction (a q-value) like :func:`pvalue`.
+
+    >>> qvalue(0.082)
+    'q = 0,082'
+    >>> qvalue(0.0002)
+    'q < 0,001'
+    """
+    text = pvalue(value)
+    return "q" + text[1:] if text.startswith("p") else text
 
 
 def year_range(years: list[int] | tuple[int, ...]) -> str:

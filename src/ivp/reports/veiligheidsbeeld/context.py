@@ -3,6 +3,10 @@
 Nothing here formats text for readers; :mod:`.render` and :mod:`.sentences` do that. Every figure keeps
 what a reader needs to judge it: the year, whether it is provisional, the test and its p-value (also
 after Benjamini-Hochberg over all tests of the report), and whether the numbers are small.
+
+One rule for every verdict in every format: a row's ``direction`` and ``label`` are those *after*
+Benjamini-Hochberg (q <= alpha); ``raw_direction`` and ``raw_label`` keep the verdict of the test on its
+own, so a reader can be told "p = 0,041, but not demonstrable after correction for the number of tests".
 """
 
 from __future__ import annotations
@@ -21,8 +25,11 @@ from ivp.lib.i18n import _
 from ivp.reports.veiligheidsbeeld import areas as area_mod
 from ivp.reports.veiligheidsbeeld.areas import AreaSection
 from ivp.stats import change_test, fdr_bh, rate_vs_reference, trend_test
+from ivp.stats.change import LABEL_FALL, LABEL_NONE, LABEL_RISE
+from ivp.stats.rates import LABEL_HIGHER, LABEL_LOWER, LABEL_SAME
+from ivp.stats.trend import LABEL_TREND_DOWN, LABEL_TREND_NONE, LABEL_TREND_UP
 from ivp.store import Store
-from ivp.themes import load_taxonomy
+from ivp.themes import Taxonomy, load_taxonomy
 from ivp.workspace import Workspace
 
 MEASURE = "geregistreerde_misdrijven"
@@ -33,7 +40,11 @@ SIMILAR_SIZE_MARGIN = 0.25
 #: Narrative Markdown files per theme, written by the advisor: ``teksten/<theme>/<name>.md``.
 TEXT_SECTIONS = ("waar-gaat-het-om", "wat-speelt-er", "uitdagingen")
 
-R = TypeVar("R", "ChangeRow", "ComparisonRow")
+R = TypeVar("R", "ChangeRow", "ComparisonRow", "TrendRow")
+#: Verdict labels per kind of test, indexed by direction + 1 (fall/lower, none, rise/higher).
+CHANGE_LABELS = (LABEL_FALL, LABEL_NONE, LABEL_RISE)
+COMPARISON_LABELS = (LABEL_LOWER, LABEL_SAME, LABEL_HIGHER)
+TREND_LABELS = (LABEL_TREND_DOWN, LABEL_TREND_NONE, LABEL_TREND_UP)
 
 
 @dataclass(frozen=True)
@@ -61,10 +72,17 @@ class ChangeRow:
     ci_high: float
     p_value: float
     p_adjusted: float
-    direction: int
+    direction: int  # verdict after Benjamini-Hochberg: -1, 0, 1
     label: str
     small_numbers: bool
     demonstrable_fdr: bool
+    raw_direction: int  # verdict of the test on its own
+    raw_label: str
+
+    @property
+    def lost_after_correction(self) -> bool:
+        """True when the test on its own was significant but not after Benjamini-Hochberg."""
+        return self.raw_direction != 0 and self.direction == 0
 
 
 @dataclass(frozen=True)
@@ -93,6 +111,13 @@ class TrendRow:
     p_value: float
     direction: int
     label: str
+    p_adjusted: float
+    raw_direction: int
+    raw_label: str
+
+    @property
+    def lost_after_correction(self) -> bool:
+        return self.raw_direction != 0 and self.direction == 0
 
 
 @dataclass(frozen=True)
@@ -115,13 +140,19 @@ class ComparisonRow:
     direction: int
     label: str
     demonstrable_fdr: bool
+    raw_direction: int
+    raw_label: str
+
+    @property
+    def lost_after_correction(self) -> bool:
+        return self.raw_direction != 0 and self.direction == 0
 
 
 @dataclass(frozen=True)
 class ThemeSection:
     id: str
     naam: str
-    opgave: str
+    opgave: str  # the opgave's Dutch name (its id when the taxonomy does not know it)
     beschrijving: str
     texts: dict[str, str | None]
     changes: tuple[ChangeRow, ...]
@@ -248,7 +279,7 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
             ThemeSection(
                 id=theme.id,
                 naam=theme.naam,
-                opgave=theme.opgave,
+                opgave=_opgave_name(taxonomy, theme.opgave),
                 beschrijving=theme.beschrijving,
                 texts=_texts(ws.teksten, theme.id),
                 changes=tuple(c for c in changes if c is not None),
@@ -257,17 +288,7 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
                 comparisons=tuple(comparisons),
             )
         )
-    # Benjamini-Hochberg over every change test, and separately over every reference comparison.
-    change_adj = iter(_adjust([c.p_value for d in drafts for c in d.changes], ws.alpha))
-    comp_adj = iter(_adjust([c.p_value for d in drafts for c in d.comparisons], ws.alpha))
-    themes = [
-        replace(
-            d,
-            changes=tuple(_with_fdr(c, *next(change_adj)) for c in d.changes),
-            comparisons=tuple(_with_fdr(c, *next(comp_adj)) for c in d.comparisons),
-        )
-        for d in drafts
-    ]
+    themes = apply_fdr(drafts, ws.alpha)
     areas = area_mod.build_areas(store, ws.gemeente, ws.min_inwoners, obs_totals=obs)
     intro_path = ws.teksten / "inleiding.md"
     return ReportContext(
@@ -343,6 +364,8 @@ def _change(
         label=res.label,
         small_numbers=res.small_numbers,
         demonstrable_fdr=res.direction != 0,
+        raw_direction=res.direction,
+        raw_label=res.label,
     )
 
 
@@ -375,6 +398,9 @@ def _trend(series: TypeSeries, population: dict[int, float], alpha: float) -> Tr
         p_value=float(res.p_value),
         direction=int(res.direction),
         label=str(res.label),
+        p_adjusted=float(res.p_value),
+        raw_direction=int(res.direction),
+        raw_label=str(res.label),
     )
 
 
@@ -459,7 +485,7 @@ def _comparisons(
     out: list[ComparisonRow] = []
     refs: list[tuple[str, int | None, float | None]] = [
         (_("Nederland"), nl_year, nl_rates.get(code)),
-        (_("gemeenten van vergelijkbare omvang"), group.year if group else None, group_rates.get(code)),
+        (_("vergelijkbare gemeenten"), group.year if group else None, group_rates.get(code)),
     ]
     for name, year, ref in refs:
         if year is None or ref is None or year not in population:
@@ -486,9 +512,31 @@ def _comparisons(
                 direction=int(res.direction),
                 label=str(res.label),
                 demonstrable_fdr=int(res.direction) != 0,
+                raw_direction=int(res.direction),
+                raw_label=str(res.label),
             )
         )
     return out
+
+
+def apply_fdr(drafts: list[ThemeSection], alpha: float) -> list[ThemeSection]:
+    """Benjamini-Hochberg over all tests of one kind in the report; the verdicts become the adjusted ones.
+
+    Three families: every change test (year A against year B), every reference comparison (the
+    Netherlands, similar municipalities) and every trend. A row keeps its raw verdict in ``raw_*``.
+    """
+    change_adj = iter(_adjust([c.p_value for d in drafts for c in d.changes], alpha))
+    comp_adj = iter(_adjust([c.p_value for d in drafts for c in d.comparisons], alpha))
+    trend_adj = iter(_adjust([t.p_value for d in drafts for t in d.trends], alpha))
+    return [
+        replace(
+            d,
+            changes=tuple(_with_fdr(c, *next(change_adj), CHANGE_LABELS) for c in d.changes),
+            comparisons=tuple(_with_fdr(c, *next(comp_adj), COMPARISON_LABELS) for c in d.comparisons),
+            trends=tuple(_with_fdr(t, *next(trend_adj), TREND_LABELS) for t in d.trends),
+        )
+        for d in drafts
+    ]
 
 
 def _adjust(p_values: list[float], alpha: float) -> list[tuple[float, bool]]:
@@ -498,8 +546,24 @@ def _adjust(p_values: list[float], alpha: float) -> list[tuple[float, bool]]:
     return [(float(p), bool(r)) for p, r in zip(res.adjusted, res.rejected, strict=True)]
 
 
-def _with_fdr(row: R, p_adjusted: float, rejected: bool) -> R:
-    return replace(row, p_adjusted=p_adjusted, demonstrable_fdr=rejected and row.direction != 0)
+def _with_fdr(row: R, p_adjusted: float, rejected: bool, labels: tuple[str, str, str]) -> R:
+    direction = row.raw_direction if rejected else 0
+    # a row that was not significant anyway keeps its own label (e.g. "te weinig gegevens voor een trend")
+    label = row.raw_label if direction == row.raw_direction == 0 else _(labels[direction + 1])
+    if isinstance(row, TrendRow):
+        return replace(row, p_adjusted=p_adjusted, direction=direction, label=label)
+    return replace(
+        row, p_adjusted=p_adjusted, direction=direction, label=label, demonstrable_fdr=direction != 0
+    )
+
+
+def _opgave_name(taxonomy: Taxonomy, opgave_id: str) -> str:
+    if not opgave_id:
+        return ""
+    try:
+        return taxonomy.opgave(opgave_id).naam
+    except KeyError:
+        return opgave_id
 
 
 def _texts(folder: Path, theme_id: str) -> dict[str, str | None]:

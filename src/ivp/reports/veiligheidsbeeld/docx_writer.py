@@ -48,15 +48,24 @@ def render_docx(ctx: ReportContext) -> bytes:
             doc.add_paragraph(_("Voor dit thema zijn nog geen cijfers geladen."))
             continue
         items = [render.change_text(ctx, c) for c in theme.changes if c.demonstrable_fdr]
-        items += [
-            _("Aandachtspunt: ") + render.reference_text(ctx, c)
-            for c in theme.comparisons
-            if c.demonstrable_fdr and c.direction > 0
-        ]
-        for text in items or [_("Geen aantoonbare veranderingen.")]:
+        for text in items or [
+            _("Geen aantoonbare veranderingen tussen {a} en {b}.").format(a=ctx.year_a, b=ctx.year_b)
+        ]:
             doc.add_paragraph(text, style="List Bullet")
+        points = render.concerns(theme)
+        if points.lines:
+            doc.add_paragraph(_("Aandachtspunten (aantoonbaar hoger per 1.000 inwoners):"))
+            for line in points.lines:
+                doc.add_paragraph(line, style="List Bullet")
+            if points.more:
+                doc.add_paragraph(
+                    _("En nog {n} andere soort(en); zie de vergelijking in het thema.").format(n=points.more),
+                    style="List Bullet",
+                )
     for theme in ctx.themes:
         doc.add_heading(theme.naam, 1)
+        if theme.opgave:
+            doc.add_paragraph().add_run(_("Opgave: {name}").format(name=theme.opgave)).italic = True
         for section in TEXT_SECTIONS[:1]:
             _narrative(doc, ctx, theme, section)
         doc.add_heading(_("Wat zeggen de cijfers?"), 2)
@@ -71,7 +80,7 @@ def render_docx(ctx: ReportContext) -> bytes:
                     f"{ctx.year_a}{' (voorlopig)' if ctx.year_a in prov else ''}",
                     f"{ctx.year_b}{' (voorlopig)' if ctx.year_b in prov else ''}",
                     _("Verandering"),
-                    _("Aantoonbaar? (exacte toets)"),
+                    _("Aantoonbaar? (exacte toets, na correctie)"),
                 ],
                 [
                     [
@@ -79,7 +88,12 @@ def render_docx(ctx: ReportContext) -> bytes:
                         fmt.number(c.count_a),
                         fmt.number(c.count_b),
                         fmt.percent(c.percent_change),
-                        c.label,
+                        f"{c.label} ({render.verdict_note(c)})"
+                        + (
+                            _("; na correctie voor het aantal toetsen niet aantoonbaar")
+                            if c.lost_after_correction
+                            else ""
+                        ),
                     ]
                     for c in theme.changes
                 ],
@@ -113,7 +127,9 @@ def render_docx(ctx: ReportContext) -> bytes:
         doc,
         [_("Tabel"), _("Titel"), _("Periode"), _("Versie / opgehaald"), _("Licentie"), _("Voorlopig")],
         [
-            [s.dataset, s.title, s.period or "–", f"{s.vintage or '–'}; {fmt.date(s.retrieved_at.date())}",
+            [s.dataset, s.title, s.period or "–",
+             (f"{fmt.date_text(s.vintage)}; " if s.vintage else "")
+             + _("opgehaald {date}").format(date=fmt.date(s.retrieved_at.date())),
              s.licence, s.provisional or "–"]
             for s in ctx.sources
         ],

@@ -68,21 +68,63 @@ def change_text(ctx: ReportContext, row: ChangeRow) -> str:
         provisional_a=row.provisional_a,
         provisional_b=row.provisional_b,
         small_numbers=row.small_numbers,
+        raw_direction=row.raw_direction,
+        p_value=row.p_value,
     )
 
 
 def reference_text(ctx: ReportContext, row: ComparisonRow) -> str:
     return sentences.reference_sentence(
         ctx.naam, row.code, row.title, row.year, row.rate, row.reference_rate, row.reference,
-        direction=row.direction,
+        direction=row.direction, raw_direction=row.raw_direction, p_value=row.p_value,
     )  # fmt: skip
 
 
 def trend_text(row: TrendRow) -> str:
     return sentences.trend_sentence(
         row.code, row.title, row.first, row.last, direction=row.direction,
-        annual_percent_change=row.annual_percent_change,
+        annual_percent_change=row.annual_percent_change, raw_direction=row.raw_direction,
+        p_value=row.p_value,
     )  # fmt: skip
+
+
+#: How many "aandachtspunten" per theme the summary shows (the largest excesses first).
+CONCERNS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Concerns:
+    """The summary's points of attention for one theme: one line per crime type, largest excess first."""
+
+    lines: tuple[str, ...]
+    more: int  # further crime types that are demonstrably higher but not shown
+
+
+def concerns(theme: ThemeSection, limit: int = CONCERNS_SHOWN) -> Concerns:
+    """Crime types demonstrably higher (after Benjamini-Hochberg) than the Netherlands or similar
+    municipalities, merged to one line each and ranked by the largest significant rate ratio."""
+    ranked: list[tuple[float, str]] = []
+    for code in dict.fromkeys(c.code for c in theme.comparisons):
+        rows = [c for c in theme.comparisons if c.code == code]
+        higher = [c for c in rows if c.demonstrable_fdr and c.direction > 0]
+        if not higher:
+            continue
+        head = max(rows, key=lambda c: c.year)
+        higher.sort(key=lambda c: (-c.year, -c.ratio))
+        line = sentences.concern_sentence(
+            head.title,
+            head.year,
+            head.rate,
+            [(c.reference, c.year, c.rate, c.reference_rate) for c in higher],
+        )
+        ranked.append((max(c.ratio for c in higher), line))
+    ranked.sort(key=lambda item: -item[0])
+    return Concerns(tuple(line for _ratio, line in ranked[:limit]), max(0, len(ranked) - limit))
+
+
+def verdict_note(row: ChangeRow | ComparisonRow | TrendRow) -> str:
+    """'p = 0,041; q = 0,12' for tables: the test on its own and after correction."""
+    return f"{fmt.pvalue(row.p_value)}; {fmt.qvalue(row.p_adjusted)}"
 
 
 def area_text(area: AreaSection) -> str:
@@ -186,6 +228,9 @@ def _template_env() -> jinja2.Environment:
         rate=lambda v: fmt.rate(_num(v)),
         pvalue=lambda v: fmt.pvalue(_num(v)),
         date=fmt.date,
+        date_text=fmt.date_text,
+        qvalue=lambda v: fmt.qvalue(_num(v)),
+        breakable=breakable,
         years=lambda ys: fmt.year_range(list(ys)),
         md=markdown_html,
     )
@@ -198,6 +243,11 @@ def _num(value: Any) -> float | None:
         return None
     number = float(value)
     return None if math.isnan(number) else number
+
+
+def breakable(text: str) -> Markup:
+    """Escape ``text`` and allow line breaks after ``_ . / -`` so long file names wrap in narrow cells."""
+    return Markup(re.sub(r"([_./-])", r"\1<wbr>", str(escape(text))))  # noqa: S704
 
 
 def markdown_html(text: str) -> Markup:
@@ -228,6 +278,9 @@ def render_html(ctx: ReportContext) -> str:
         change_sentence=lambda r: change_text(ctx, r),
         reference_sentence=lambda r: reference_text(ctx, r),
         trend_sentence=trend_text,
+        concerns=concerns,
+        concerns_shown=CONCERNS_SHOWN,
+        verdict_note=verdict_note,
         area_sentence=area_text,
         area_source=lambda a: area_source(ctx, a),
         chart=lambda t: chart_svg(ctx, t),

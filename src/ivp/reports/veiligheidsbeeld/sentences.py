@@ -1,12 +1,16 @@
 """Generated Dutch sentences for the figures in the Veiligheidsbeeld.
 
-Only a change that passed its test is worded as a rise or fall ("steeg", "daalde"); otherwise the sentence
-says "geen aantoonbare verandering". Provisional years and small numbers are said in words.
+Only a change that passed its test -- after Benjamini-Hochberg over all tests of the report -- is worded as
+a rise or fall ("steeg", "daalde"); otherwise the sentence says "geen aantoonbare verandering", and when
+the test on its own was significant it adds "(p = 0,041; na correctie voor het aantal toetsen niet
+aantoonbaar)". Provisional years and small numbers are said in words.
 """
 
 from __future__ import annotations
 
-from ivp.lib.fmt import number, percent, rate
+from collections.abc import Sequence
+
+from ivp.lib.fmt import number, percent, pvalue, rate
 from ivp.lib.i18n import _
 
 #: "het aantal ..." noun phrases for CBS crime-type codes; other codes fall back to the title.
@@ -47,6 +51,13 @@ def _year(year: int, provisional: bool) -> str:
     return f"{year} ({_('voorlopig')})" if provisional else str(year)
 
 
+def _not_after_correction(p_value: float | None) -> str:
+    """' (p = 0,041; na correctie voor het aantal toetsen niet aantoonbaar)' or '' without a p-value."""
+    if p_value is None:
+        return ""
+    return _(" ({p}; na correctie voor het aantal toetsen niet aantoonbaar)").format(p=pvalue(p_value))
+
+
 def change_sentence(
     code: str,
     title: str,
@@ -61,13 +72,22 @@ def change_sentence(
     provisional_b: bool = False,
     small_numbers: bool = False,
     per_inhabitant: bool = False,
+    raw_direction: int | None = None,
+    p_value: float | None = None,
 ) -> str:
     """Describe the change of one crime type between two years, with the verdict of its test.
+
+    ``direction`` is the verdict after correction for the number of tests; when ``raw_direction`` says
+    the test on its own was significant, the sentence gives ``p_value`` and says it did not survive.
 
     >>> change_sentence("1.1.1", "Woning", 246, 140, 2017, 2024, direction=-1, percent_change=-43.1)
     'Het aantal woninginbraken daalde van 246 in 2017 naar 140 in 2024 (-43%); deze daling is statistisch aantoonbaar.'
     >>> change_sentence("1.4.6", "Straatroof", 20, 12, 2019, 2021, direction=0, percent_change=-40.0)
     'Het aantal straatroven ging van 20 in 2019 naar 12 in 2021 (-40%); dit is geen aantoonbare verandering.'
+    >>> change_sentence("3.1.1", "D", 154, 193, 2024, 2025, direction=0, percent_change=25.3,
+    ...                 raw_direction=1, p_value=0.041)  # doctest: +NORMALIZE_WHITESPACE
+    'Het aantal registraties van drugshandel ging van 154 in 2024 naar 193 in 2025 (+25%); dit is geen
+    aantoonbare verandering (p = 0,041; na correctie voor het aantal toetsen niet aantoonbaar).'
     """
     what = noun(code, title)
     a, b = number(count_a), number(count_b)
@@ -79,6 +99,8 @@ def change_sentence(
         verb, verdict = _("daalde"), _("deze daling is statistisch aantoonbaar")
     else:
         verb, verdict = _("ging"), _("dit is geen aantoonbare verandering")
+        if raw_direction:
+            verdict += _not_after_correction(p_value)
     if direction == 0 and count_a == count_b:
         text = _("Het aantal {what} bleef gelijk: {a} in {ya} en in {yb}; {verdict}").format(
             what=what, a=a, ya=ya, yb=yb, verdict=verdict
@@ -104,6 +126,8 @@ def reference_sentence(
     reference: str,
     *,
     direction: int,
+    raw_direction: int | None = None,
+    p_value: float | None = None,
 ) -> str:
     """Compare the municipality's rate per 1,000 inhabitants with a reference (the Netherlands, a group).
 
@@ -115,6 +139,8 @@ def reference_sentence(
         -1: _("aantoonbaar lager"),
         0: _("geen aantoonbaar verschil"),
     }[direction]
+    if direction == 0 and raw_direction:
+        verdict += _not_after_correction(p_value)
     return _(
         "In {year} telde {gemeente} {own} {what} per 1.000 inwoners, tegen {ref} in {reference}: {verdict}."
     ).format(
@@ -129,7 +155,15 @@ def reference_sentence(
 
 
 def trend_sentence(
-    code: str, title: str, first: int, last: int, *, direction: int, annual_percent_change: float
+    code: str,
+    title: str,
+    first: int,
+    last: int,
+    *,
+    direction: int,
+    annual_percent_change: float,
+    raw_direction: int | None = None,
+    p_value: float | None = None,
 ) -> str:
     """Describe a multi-year trend (quasi-Poisson fit) in one sentence.
 
@@ -138,8 +172,9 @@ def trend_sentence(
     """
     what = noun(code, title)
     if direction == 0:
-        return _("Over {first}-{last} is er in het aantal {what} geen aantoonbare trend.").format(
-            first=first, last=last, what=what
+        extra = _not_after_correction(p_value) if raw_direction else ""
+        return _("Over {first}-{last} is er in het aantal {what} geen aantoonbare trend{extra}.").format(
+            first=first, last=last, what=what, extra=extra
         )
     verb = _("steeg") if direction > 0 else _("daalde")
     return _(
@@ -163,3 +198,32 @@ def area_sentence(level_plural: str, names: list[str], category: str, year: int)
         "De {level} met de meeste {category} per 1.000 inwoners in {year} (na bayesiaanse afvlakking) "
         "zijn {listed}."
     ).format(level=level_plural, category=category, year=year, listed=listed)
+
+
+def concern_sentence(title: str, year: int, own: float, refs: Sequence[tuple[str, int, float, float]]) -> str:
+    """One summary line per crime type that is demonstrably higher than one or more references.
+
+    ``year``/``own`` is the latest year and the municipality's rate in it; ``refs`` holds
+    (reference, year, own rate in that year, reference rate). References of another year say the year
+    and both rates, so no rate is ever set against a reference of a different year.
+
+    >>> concern_sentence("Diefstal/inbraak woning", 2025, 1.94, [
+    ...     ("vergelijkbare gemeenten", 2025, 1.94, 1.61), ("Nederland", 2023, 2.04, 1.3)])
+    'Diefstal/inbraak woning: 1,9 per 1.000 inwoners in 2025; hoger dan vergelijkbare gemeenten (1,6) en in 2023 hoger dan Nederland (2,0 tegen 1,3).'
+    """
+    same = [r for r in refs if r[1] == year]
+    other = [r for r in refs if r[1] != year]
+    parts = []
+    if same:
+        parts.append(
+            _("hoger dan ") + _(" en dan ").join(f"{name} ({rate(ref)})" for name, _y, _o, ref in same)
+        )
+    for name, ref_year, own_then, ref in other:
+        parts.append(
+            _("in {year} hoger dan {name} ({own} tegen {ref})").format(
+                year=ref_year, name=name, own=rate(own_then), ref=rate(ref)
+            )
+        )
+    return _("{title}: {own} per 1.000 inwoners in {year}; {parts}.").format(
+        title=title, own=rate(own), year=year, parts=_(" en ").join(parts)
+    )

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ivp.lib import fmt
 from ivp.lib.i18n import _
 from ivp.reports.veiligheidsbeeld import render
 from ivp.reports.veiligheidsbeeld.context import ReportContext
@@ -48,11 +49,12 @@ def render_xlsx(ctx: ReportContext) -> bytes:
     _sheet(
         wb, _("vergelijking"),
         ["thema", "code", "soort", f"aantal_{ctx.year_a}", f"voorlopig_{ctx.year_a}", f"aantal_{ctx.year_b}",
-         f"voorlopig_{ctx.year_b}", "verandering_pct", "rate_ratio", "ci_laag", "ci_hoog", "p", "p_bh",
-         "uitkomst", "aantoonbaar_na_bh", "kleine_aantallen", "zin"],
+         f"voorlopig_{ctx.year_b}", "verandering_pct", "rate_ratio", "ci_laag", "ci_hoog", "p", "q_bh",
+         "uitkomst", "uitkomst_zonder_correctie", "aantoonbaar_na_bh", "kleine_aantallen", "zin"],
         [[t.id, c.code, c.title, c.count_a, c.provisional_a, c.count_b, c.provisional_b, c.percent_change,
-          c.rate_ratio, c.ci_low, c.ci_high, c.p_value, c.p_adjusted, c.label, c.demonstrable_fdr,
-          c.small_numbers, render.change_text(ctx, c)] for t in ctx.themes for c in t.changes],
+          c.rate_ratio, c.ci_low, c.ci_high, c.p_value, c.p_adjusted, c.label, c.raw_label,
+          c.demonstrable_fdr, c.small_numbers, render.change_text(ctx, c)]
+         for t in ctx.themes for c in t.changes],
         src,
     )  # fmt: skip
     _sheet(
@@ -63,17 +65,18 @@ def render_xlsx(ctx: ReportContext) -> bytes:
     )  # fmt: skip
     _sheet(
         wb, _("trends"), ["thema", "code", "soort", "van", "tot", "jaarlijkse_verandering_pct", "ci_laag",
-                          "ci_hoog", "p", "uitkomst"],
+                          "ci_hoog", "p", "q_bh", "uitkomst", "uitkomst_zonder_correctie", "zin"],
         [[t.id, r.code, r.title, r.first, r.last, r.annual_percent_change, r.ci_low, r.ci_high, r.p_value,
-          r.label] for t in ctx.themes for r in t.trends],
+          r.p_adjusted, r.label, r.raw_label, render.trend_text(r)] for t in ctx.themes for r in t.trends],
         src,
     )  # fmt: skip
     _sheet(
         wb, _("referenties"), ["thema", "code", "soort", "referentie", "jaar", "aantal", "inwoners",
                                "per_1000", "referentie_per_1000", "verhouding", "ci_laag", "ci_hoog", "p",
-                               "p_bh", "uitkomst", "aantoonbaar_na_bh"],
+                               "q_bh", "uitkomst", "uitkomst_zonder_correctie", "aantoonbaar_na_bh", "zin"],
         [[t.id, c.code, c.title, c.reference, c.year, c.count, c.population, c.rate, c.reference_rate,
-          c.ratio, c.ci_low, c.ci_high, c.p_value, c.p_adjusted, c.label, c.demonstrable_fdr]
+          c.ratio, c.ci_low, c.ci_high, c.p_value, c.p_adjusted, c.label, c.raw_label, c.demonstrable_fdr,
+          render.reference_text(ctx, c)]
          for t in ctx.themes for c in t.comparisons],
         render.comparison_source(ctx),
     )  # fmt: skip
@@ -89,8 +92,8 @@ def render_xlsx(ctx: ReportContext) -> bytes:
     _sheet(
         wb, _("bronnen"), ["bron", "tabel", "titel", "uitgever", "periode", "versie", "opgehaald", "licentie",
                            "voorlopig"],
-        [[s.source_id, s.dataset, s.title, s.publisher, s.period, s.vintage, s.retrieved_at.isoformat(),
-          s.licence, s.provisional] for s in ctx.sources],
+        [[s.source_id, s.dataset, s.title, s.publisher, s.period, fmt.date_text(s.vintage),
+          fmt.date(s.retrieved_at.date()), s.licence, s.provisional] for s in ctx.sources],
         _("Herkomst van alle geladen gegevens."),
     )  # fmt: skip
     buffer = io.BytesIO()
