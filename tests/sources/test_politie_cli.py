@@ -53,7 +53,7 @@ def test_broken_file_exits_1_naming_file_line_and_field(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert str(path) in result.output
-    assert "record 3" in result.output
+    assert "regel 3" in result.output
     assert "Eind-pleegdatum/tijd" in result.output
     assert "Oplossing:" in result.output
     assert "Er is niets van dit bestand geladen." in result.output

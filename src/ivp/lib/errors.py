@@ -7,8 +7,12 @@ file, the record (line or JSON index) and the field, and says what to do. Messag
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from ivp.lib.i18n import _
+
+#: Files whose records a user finds by line number.
+TABULAR_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".xlsx", ".xls"})
 
 
 class IvpError(Exception):
@@ -39,7 +43,11 @@ class InputError(IvpError):
         if self.file is not None:
             parts.append(_("bestand {file}").format(file=self.file))
         if self.record is not None:
-            parts.append(_("record {record}").format(record=self.record))
+            if self.file is not None and Path(self.file).suffix.lower() in TABULAR_SUFFIXES:
+                # In a spreadsheet or csv the user finds a record by its line number (header = 1).
+                parts.append(_("regel {record}").format(record=self.record))
+            else:
+                parts.append(_("record {record}").format(record=self.record))
         if self.field is not None:
             parts.append(_("veld '{field}'").format(field=self.field))
         where = ", ".join(parts)
