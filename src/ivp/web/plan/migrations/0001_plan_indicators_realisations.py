@@ -8,12 +8,12 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     initial = True
 
-    dependencies = [  # noqa: RUF012 - Django reads class attributes
+    dependencies = [
         ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
-    operations = [  # noqa: RUF012 - Django reads class attributes
+    operations = [
         migrations.CreateModel(
             name="Plan",
             fields=[
