@@ -195,6 +195,31 @@ def sources_cmd(as_json: bool, workspace: Path | None) -> None:
         )
 
 
+@main.command("themes", help=_("Toon de thema's en welke geladen codes er (niet) aan gekoppeld zijn."))
+@_workspace_option
+def themes_cmd(workspace: Path | None) -> None:
+    from ivp.store import Store
+    from ivp.themes import coverage_report, load_taxonomy
+
+    ws = open_workspace(workspace)
+    taxonomy = load_taxonomy(ws.root)
+    for opgave in taxonomy.opgaven:
+        themes = [t.naam for t in taxonomy.themes if t.opgave == opgave.id]
+        click.echo(f"{opgave.naam}: {', '.join(themes) if themes else '–'}")
+    with Store(ws.store_path) as store:
+        codes = store.query("SELECT DISTINCT scheme, category FROM observations ORDER BY scheme, category")
+    if codes.empty:
+        click.echo(_("Nog geen cijfers geladen; er valt nog niets te koppelen."))
+        return
+    unmapped = False
+    for scheme, group in codes.groupby("scheme", sort=True):
+        lines = coverage_report(taxonomy, str(scheme), [str(c) for c in group["category"]])
+        unmapped = unmapped or bool(taxonomy.unmapped(str(scheme), [str(c) for c in group["category"]]))
+        click.echo("\n".join(lines))
+    if unmapped:
+        raise SystemExit(1)
+
+
 @main.command("figures", help=_("Aantallen per soort misdrijf per jaar; voorlopige jaren gemarkeerd."))
 @click.option("--gemeente", required=True, help=_("CBS-gemeentecode, bijvoorbeeld GM0505."))
 @click.option("--wijk", "level", flag_value="wijk", help=_("Per wijk in de gemeente."))
