@@ -1,12 +1,18 @@
 """Load benchmark of Open311 submissions: gunicorn + PostgreSQL on 127.0.0.1, bounded in count and time.
 
-Phase 1 measures sustained POST /open311/v2/requests.json per second with p50/p99 latency. Phase 2 runs the
-same load, kills the whole gunicorn process group with SIGKILL mid-load, restarts it, and then checks that
-every acknowledged report (HTTP 201 with an id) is in the database.
+Phase 1 measures sustained POST /open311/v2/requests.json per second with p50/p99 latency, and the CPU
+seconds spent by the server (gunicorn master and workers), the PostgreSQL backends, the load generator (this
+process) and everything else on the machine, plus ``uptime`` before and after. Phase 2 runs the same load,
+kills the whole gunicorn process group with SIGKILL mid-load, restarts it, and then checks that every
+acknowledged report (HTTP 201 with an id) is in the database, with its history row and its audit row.
 
-    .venv/bin/python bench/bench_open311.py [--workers 2] [--connections 16] [--seconds 20]
+    .venv/bin/python bench/bench_open311.py [--workers 3] [--threads 2] [--connections 16] [--seconds 20]
+        [--durable-db]
 
-Needs PostgreSQL: IVP_TEST_DATABASE_URL, or scripts/start-postgres is run. Uses a database ivp_bench.
+Needs PostgreSQL: IVP_TEST_DATABASE_URL, or scripts/start-postgres is run (a test cluster with fsync=off and
+synchronous_commit=off). ``--durable-db`` instead starts a second, throw-away cluster on 127.0.0.1:54339 with
+fsync=on, synchronous_commit=on and full_page_writes=on (PostgreSQL's durable defaults) and stops it at the
+end. Uses its own database ivp_bench_open311. The settings the database ran with are part of the output.
 """
 
 from __future__ import annotations
@@ -15,10 +21,16 @@ import argparse
 import asyncio
 import json
 import os
+import resource
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -33,9 +45,9 @@ def _database(base_url: str) -> str:
     parts = urlsplit(base_url)
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as con:
-        con.execute("DROP DATABASE IF EXISTS ivp_bench")
-        con.execute("CREATE DATABASE ivp_bench")
-    return urlunsplit(parts._replace(path="/ivp_bench"))
+        con.execute("DROP DATABASE IF EXISTS ivp_bench_open311")
+        con.execute("CREATE DATABASE ivp_bench_open311")
+    return urlunsplit(parts._replace(path="/ivp_bench_open311"))
 
 
 def _env(db_url: str) -> dict[str, str]:
@@ -51,10 +63,51 @@ def _env(db_url: str) -> dict[str, str]:
     return env
 
 
-def _start(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+@contextmanager
+def _durable_cluster(port: int) -> Iterator[str]:
+    """A throw-away PostgreSQL cluster with the durable defaults (fsync, synchronous_commit, full pages)."""
+    bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))[-1]
+    data = Path(tempfile.mkdtemp(prefix="ivp-bench-pg-"))
+    run_as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if run_as:
+        shutil.chown(data, "postgres")
+    subprocess.run([*run_as, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"],
+                   check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+    options = (f"-h {HOST} -p {port} -k /tmp -c fsync=on -c synchronous_commit=on -c full_page_writes=on "
+               "-c max_connections=50")  # fmt: skip
+    subprocess.run([*run_as, str(bindir / "pg_ctl"), "-s", "-D", str(data), "-l", str(data / "server.log"), "-w",
+                    "-o", options, "start"], check=True)  # fmt: skip
+    try:
+        url = f"postgres://postgres@{HOST}:{port}/postgres"
+        with psycopg.connect(url, autocommit=True) as con:
+            con.execute("CREATE ROLE ivp LOGIN SUPERUSER PASSWORD 'ivp'")
+        yield f"postgres://ivp:ivp@{HOST}:{port}/postgres"
+    finally:
+        subprocess.run([*run_as, str(bindir / "pg_ctl"), "-s", "-D", str(data), "-m", "fast", "-w", "stop"],
+                       check=False)  # fmt: skip
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def _db_settings(db_url: str) -> dict[str, str]:
+    with psycopg.connect(db_url) as con:
+        return {
+            name: str(row[0])
+            for name in (
+                "fsync",
+                "synchronous_commit",
+                "full_page_writes",
+                "wal_sync_method",
+                "server_version",
+            )
+            if (row := con.execute(f"SHOW {name}").fetchone()) is not None
+        }
+
+
+def _start(env: dict[str, str], port: int, args: argparse.Namespace) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
-        [PY, "-m", "gunicorn", "ivp.web.wsgi:application", "--bind", f"{HOST}:{port}", "--workers", str(workers),
-         "--worker-class", "gthread", "--threads", "4", "--keep-alive", "30", "--log-level", "warning"],
+        [PY, "-m", "gunicorn", "ivp.web.wsgi:application", "--bind", f"{HOST}:{port}",
+         "--workers", str(args.workers), "--worker-class", args.worker_class, "--threads", str(args.threads),
+         "--keep-alive", "30", "--backlog", "256", "--preload", "--log-level", "warning"],
         env=env, cwd=REPO, start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -76,6 +129,88 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
     proc.wait()
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of one process, 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def _group(pgid: int) -> list[int]:
+    """Pids in a process group (the gunicorn master and its workers)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid:
+                pids.append(int(entry.name))
+    return pids
+
+
+def _machine_busy() -> float:
+    """CPU seconds all cores spent not idle since boot."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(values[:8]) - values[3] - values[4]) / TICK
+
+
+def _uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+
+
+class CpuMeter:
+    """CPU seconds of server, database backends, load generator and the rest of the machine over a window."""
+
+    def __init__(self, server_pgid: int, db_url: str) -> None:
+        self.server_pgid, self.db_url = server_pgid, db_url
+
+    def _backends(self) -> list[int]:
+        with psycopg.connect(self.db_url, autocommit=True) as con:
+            rows = con.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def _sample(self) -> tuple[float, dict[int, float], float, float]:
+        server = sum(_proc_cpu(pid) for pid in _group(self.server_pgid))
+        backends = {pid: _proc_cpu(pid) for pid in self._backends()}
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return server, backends, usage.ru_utime + usage.ru_stime, _machine_busy()
+
+    def start(self) -> None:
+        self.uptime_before = _uptime()
+        self.t0 = time.monotonic()
+        self.before = self._sample()
+
+    def stop(self) -> dict[str, object]:
+        after = self._sample()
+        wall = time.monotonic() - self.t0
+        server = after[0] - self.before[0]
+        database = sum(after[1][pid] - self.before[1].get(pid, 0.0) for pid in after[1])
+        loadgen = after[2] - self.before[2]
+        machine = after[3] - self.before[3]
+        cores = os.cpu_count() or 1
+        return {
+            "wall_s": round(wall, 2),
+            "cpu_s": {
+                "server": round(server, 2),
+                "postgres_backends": round(database, 2),
+                "load_generator": round(loadgen, 2),
+                "other": round(max(0.0, machine - server - database - loadgen), 2),
+                "machine_capacity": round(wall * cores, 2),
+            },
+            "uptime_before": self.uptime_before,
+            "uptime_after": _uptime(),
+        }
+
+
 class Load:
     """Keep-alive HTTP/1.1 clients on asyncio streams; bounded by a deadline."""
 
@@ -84,6 +219,7 @@ class Load:
         self.latencies: list[float] = []
         self.acked: list[int] = []
         self.errors = 0
+        self.error_kinds: Counter[str] = Counter()
         self.seq = 0
 
     def _body(self) -> bytes:
@@ -93,6 +229,14 @@ class Load:
              "description": f"Benchmarkmelding {self.seq}: nageroepen bij de brug."}
         ).encode()  # fmt: skip
 
+    def _request(self) -> bytes:
+        body = self._body()
+        return (
+            b"POST /open311/v2/requests.json HTTP/1.1\r\nHost: " + HOST.encode() + b"\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+            + str(len(body)).encode() + b"\r\n\r\n" + body
+        )  # fmt: skip
+
     async def _client(self, deadline: float) -> None:
         reader = writer = None
         while time.monotonic() < deadline:
@@ -100,25 +244,18 @@ class Load:
                 if writer is None:
                     reader, writer = await asyncio.open_connection(HOST, self.port)
                 assert reader is not None
-                body = self._body()
-                head = (
-                    f"POST /open311/v2/requests.json HTTP/1.1\r\nHost: {HOST}\r\n"
-                    f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n\r\n"
-                ).encode()
+                request = self._request()
                 start = time.perf_counter()
-                writer.write(head + body)
+                writer.write(request)
                 await writer.drain()
-                status_line = await asyncio.wait_for(reader.readline(), 10)
+                head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+                status_line, _, headers = head.partition(b"\r\n")
                 length = 0
                 close = False
-                while True:
-                    line = await reader.readline()
-                    if line in (b"\r\n", b""):
-                        break
-                    name, _, value = line.decode().partition(":")
-                    if name.lower() == "content-length":
-                        length = int(value)
-                    if name.lower() == "connection" and "close" in value.lower():
+                for line in headers.lower().split(b"\r\n"):
+                    if line.startswith(b"content-length:"):
+                        length = int(line[15:])
+                    elif line.startswith(b"connection:") and b"close" in line:
                         close = True
                 payload = await reader.readexactly(length)
                 elapsed = time.perf_counter() - start
@@ -127,11 +264,14 @@ class Load:
                     self.acked.append(int(json.loads(payload)[0]["service_request_id"]))
                 else:
                     self.errors += 1
+                    self.error_kinds[status_line.decode(errors="replace").strip()[9:]] += 1
                 if close or not status_line:
                     writer.close()
                     writer = None
-            except (TimeoutError, OSError, asyncio.IncompleteReadError, IndexError, ValueError):
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, IndexError,
+                    ValueError) as exc:  # fmt: skip
                 self.errors += 1
+                self.error_kinds[type(exc).__name__] += 1
                 if writer is not None:
                     writer.close()
                 writer = None
@@ -151,15 +291,35 @@ def _pct(values: list[float], q: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--worker-class", default="gthread")
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--port", type=int, default=18311)
-    args = parser.parse_args()
-    base = (
-        os.environ.get("IVP_TEST_DATABASE_URL")
-        or subprocess.check_output(["bash", "scripts/start-postgres"], cwd=REPO, text=True).strip()
+    parser.add_argument(
+        "--durable-db", action="store_true", help="own cluster with fsync/synchronous_commit on"
     )
+    parser.add_argument("--durable-port", type=int, default=54339)
+    args = parser.parse_args()
+    args.seconds = min(max(args.seconds, 1.0), 300.0)  # bounded
+    if args.durable_db:
+        with _durable_cluster(args.durable_port) as base:
+            result = run(args, base)
+    else:
+        base = (
+            os.environ.get("IVP_TEST_DATABASE_URL")
+            or subprocess.check_output(["bash", "scripts/start-postgres"], cwd=REPO, text=True).strip()
+        )
+        result = run(args, base)
+    print(json.dumps(result, indent=2))
+    crash = result["crash"]
+    assert isinstance(crash, dict)
+    if crash["lost"] or crash["meldingen_without_history"] or crash["acknowledged_without_audit"]:
+        sys.exit(1)
+
+
+def run(args: argparse.Namespace, base: str) -> dict[str, object]:
     db_url = _database(base)
     env = _env(db_url)
     subprocess.run([PY, "-m", "ivp.cli", "manage", "migrate", "-v", "0"], env=env, cwd=REPO, check=True)
@@ -167,23 +327,29 @@ def main() -> None:
         [PY, "-m", "ivp.cli", "open311", "key", "create", "bench"], env=env, cwd=REPO, text=True
     ).strip()
 
-    proc = _start(env, args.port, args.workers)
+    proc = _start(env, args.port, args)
     try:
         asyncio.run(Load(args.port, key, 4).run(2))  # warm-up: imports, connections
+        asyncio.run(Load(args.port, key, args.connections).run(1))  # every worker thread connected
+        meter = CpuMeter(proc.pid, db_url)
         load = Load(args.port, key, args.connections)
+        meter.start()
         asyncio.run(load.run(args.seconds))
+        cpu = meter.stop()
     finally:
         _kill(proc)
     sustained = {
         "requests_ok": len(load.acked),
         "errors": load.errors,
+        "error_kinds": dict(load.error_kinds),
         "per_second": round(len(load.acked) / args.seconds, 1),
         "p50_ms": round(_pct(load.latencies, 0.50), 1),
         "p99_ms": round(_pct(load.latencies, 0.99), 1),
+        **cpu,
     }
 
     # Crash run: SIGKILL the whole server a third of the way in, restart, keep loading.
-    proc = _start(env, args.port, args.workers)
+    proc = _start(env, args.port, args)
     crash = Load(args.port, key, args.connections)
 
     async def crash_run() -> None:
@@ -192,7 +358,7 @@ def main() -> None:
         await asyncio.sleep(args.seconds / 3)
         _kill(proc)
         await asyncio.sleep(1)
-        proc = await asyncio.to_thread(_start, env, args.port, args.workers)
+        proc = await asyncio.to_thread(_start, env, args.port, args)
         await task
 
     try:
@@ -208,23 +374,33 @@ def main() -> None:
             "SELECT count(*) FROM meldingen_melding m WHERE NOT EXISTS "
             "(SELECT 1 FROM meldingen_statuswijziging h WHERE h.melding_id = m.id)"
         ).fetchone()
+        audited = {
+            int(row[0])
+            for row in con.execute(
+                "SELECT object_id FROM audit_auditevent WHERE object_type = 'melding' AND action = 'create' "
+                "AND object_id = ANY(%s)",
+                [[str(i) for i in crash.acked]],
+            )
+        }
     lost = sorted(set(crash.acked) - present)
-    result = {
+    return {
         "workers": args.workers,
+        "worker_class": args.worker_class,
+        "threads": args.threads,
         "connections": args.connections,
         "seconds": args.seconds,
         "cpus": os.cpu_count(),
+        "database": _db_settings(db_url),
         "sustained": sustained,
         "crash": {
             "acknowledged": len(crash.acked),
             "errors_during_outage": crash.errors,
+            "error_kinds": dict(crash.error_kinds),
             "lost": len(lost),
             "meldingen_without_history": histories[0] if histories else None,
+            "acknowledged_without_audit": len(set(crash.acked) - audited),
         },
     }
-    print(json.dumps(result, indent=2))
-    if lost:
-        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from ivp.web.accounts.models import Team
 from ivp.web.meldingen import services, workflow
-from ivp.web.meldingen.models import Contact, Melding
+from ivp.web.meldingen.models import Category, Contact, Melding, Open311Client, RoutingRule
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +115,63 @@ def test_rate_limit_per_key(client: Client, key: str, settings: Any) -> None:
     assert _post(client, key).status_code == 201
     assert _post(client, key).status_code == 201
     assert _post(client, key).status_code == 429
+
+
+def _selects(client: Client, key: str, **extra: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert _post(client, key, **extra).status_code == 201
+    return [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+
+
+def test_submission_reads_key_category_and_rules_from_the_process_cache(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):  # as if committed: the cache is used again
+        key = services.create_open311_client("BuitenBeter")[1]
+    assert services.hash_api_key(key) == hashlib.sha256(key.encode()).hexdigest()  # fast: keys are random
+    _post(client, key)
+    assert _selects(client, key) == []  # only the inserts: no key, category or routing-rule query
+
+
+def test_revoked_key_is_refused_at_once(client: Client, key: str) -> None:
+    assert _post(client, key).status_code == 201
+    app = Open311Client.objects.get(naam="BuitenBeter")
+    app.actief = False
+    app.save()
+    assert _post(client, key).status_code == 403
+
+
+def test_category_change_clears_the_cache(client: Client, key: str) -> None:
+    assert _post(client, key).status_code == 201
+    Category.objects.filter(slug="drugsoverlast").update(naam="Drugs")  # no signal: served from the cache
+    category = Category.objects.get(slug="drugsoverlast")
+    category.actief = False
+    category.save()  # a signal: the cache is cleared
+    assert _post(client, key).status_code == 400
+
+
+def test_new_routing_rule_is_used_at_once(client: Client, key: str) -> None:
+    first = int(_post(client, key).json()[0]["service_request_id"])
+    assert Melding.objects.get(pk=first).team_id is None
+    team = Team.objects.create(naam="Handhaving")
+    RoutingRule.objects.create(categorie=Category.objects.get(slug="drugsoverlast"), team=team)
+    second = int(_post(client, key).json()[0]["service_request_id"])
+    assert Melding.objects.get(pk=second).team_id == team.pk
+
+
+def test_rolled_back_rule_does_not_stay_cached(client: Client, key: str) -> None:
+    category = Category.objects.get(slug="drugsoverlast")
+    team = Team.objects.create(naam="Handhaving")
+    seen: list[int | None] = []
+
+    def add_rule_then_fail() -> None:
+        with transaction.atomic():
+            RoutingRule.objects.create(categorie=category, team=team)
+            seen.append(services.route(category.pk, ""))
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        add_rule_then_fail()
+    assert seen == [team.pk]
+    assert services.route(category.pk, "") is None
+    assert services.route(category.pk, "") is None  # also when now read from the cache

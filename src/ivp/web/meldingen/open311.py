@@ -163,7 +163,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     if _limited(request, client):
         return _error(fmt, 429, "Te veel verzoeken; probeer het later opnieuw.")
     data = request.POST
-    category = Category.objects.filter(slug=data.get("service_code", ""), actief=True).first()
+    category = services.active_category(data.get("service_code", ""))
     if category is None:
         return _error(fmt, 400, "service_code: onbekende dienst; zie services.")
     try:

@@ -11,12 +11,16 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import threading
+import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -67,15 +71,106 @@ def hash_code(code: str) -> str:
 
 
 def hash_api_key(key: str) -> str:
+    """SHA-256 of an API key: keys are 256-bit random (``token_urlsafe(32)``), so a fast hash is safe.
+
+    A slow password hash (PBKDF2, bcrypt) protects low-entropy passwords; for a random key it only costs
+    time on every request. The lookup is by the hash, so no key is ever compared character by character.
+    """
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+# Per-process cache of configuration read on every submission (API keys, categories, routing rules).
+# Saving or deleting one of those models clears the cache of this process at once (after commit); other
+# processes (gunicorn workers) see the change within CONFIG_CACHE_SECONDS.
+CONFIG_CACHE_SECONDS = 5.0
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+_caches: list[ConfigCache[Any, Any]] = []
+_dirty = threading.local()  # the outermost atomic block in which this thread changed configuration
+
+
+def _config_changed(**_kwargs: Any) -> None:
+    """A configuration row changed: clear now, bypass the cache until commit, and clear again then.
+
+    Until the change is committed this thread bypasses the caches (it must see its own change; a rollback
+    must not leave the uncommitted change cached); other threads cannot see the change yet.
+    """
+    clear_config_caches()
+    blocks = connection.atomic_blocks
+    if blocks:
+        _dirty.block = blocks[0]
+        transaction.on_commit(clear_config_caches)
+
+
+def clear_config_caches(**_kwargs: Any) -> None:
+    _dirty.block = None
+    for cache in _caches:
+        cache.clear()
+
+
+def _bypass() -> bool:
+    block = getattr(_dirty, "block", None)
+    if block is None:
+        return False
+    blocks = connection.atomic_blocks
+    if blocks and blocks[0] is block:
+        return True
+    clear_config_caches()  # that transaction ended (a commit already cleared; a rollback did not)
+    return False
+
+
+class ConfigCache(Generic[K, V]):
+    """A small thread-safe TTL cache for configuration rows; misses (None) are not cached."""
+
+    def __init__(self, seconds: float = CONFIG_CACHE_SECONDS) -> None:
+        self.seconds = seconds
+        self._items: dict[K, tuple[float, V]] = {}
+        self._lock = threading.Lock()
+        _caches.append(self)
+
+    def get(self, key: K, load: Callable[[], V | None]) -> V | None:
+        if _bypass():
+            return load()
+        now = time.monotonic()
+        item = self._items.get(key)
+        if item is not None and item[0] > now:
+            return item[1]
+        value = load()
+        if value is not None:
+            with self._lock:
+                self._items[key] = (now + self.seconds, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+for _model in (Category, RoutingRule, Open311Client):
+    post_save.connect(_config_changed, sender=_model, dispatch_uid=f"ivp-config-save-{_model.__name__}")
+    post_delete.connect(_config_changed, sender=_model, dispatch_uid=f"ivp-config-del-{_model.__name__}")
+post_migrate.connect(clear_config_caches, dispatch_uid="ivp-config-migrate")  # also sent after flush
+
+_rules: ConfigCache[str, tuple[RoutingRule, ...]] = ConfigCache()
+_clients: ConfigCache[str, Open311Client] = ConfigCache()
+_categories: ConfigCache[str, Category] = ConfigCache()
 
 
 def route(categorie_id: int, buurt_code: str) -> int | None:
     """Team id of the first routing rule that matches, or None."""
-    for rule in RoutingRule.objects.all():
+    for rule in _rules.get("all", lambda: tuple(RoutingRule.objects.all())) or ():
         if rule.matches(categorie_id, buurt_code):
             return rule.team_id
     return None
+
+
+def active_category(slug: str) -> Category | None:
+    """The active category with this code (cached per process, see CONFIG_CACHE_SECONDS)."""
+    if not slug:
+        return None
+    return _categories.get(slug, lambda: Category.objects.filter(slug=slug, actief=True).first())
 
 
 @dataclass(frozen=True)
@@ -295,6 +390,8 @@ def create_open311_client(naam: str) -> tuple[Open311Client, str]:
 
 
 def client_for_key(key: str) -> Open311Client | None:
+    """The active app with this API key (cached per process, see CONFIG_CACHE_SECONDS), or None."""
     if not key:
         return None
-    return Open311Client.objects.filter(key_hash=hash_api_key(key), actief=True).first()
+    digest = hash_api_key(key)
+    return _clients.get(digest, lambda: Open311Client.objects.filter(key_hash=digest, actief=True).first())
