@@ -69,7 +69,10 @@ def test_map_has_legend_classes_and_hatched_flagged_area() -> None:
     assert "te weinig inwoners" in labels
     assert any(label and "–" in label and "," in label for label in labels)  # Dutch decimal comma ranges
     paths = {p.get("data-code"): p.get("fill") for p in root.iter(f"{NS}path")}
-    assert paths["BU9"] == maps.FLAGGED_FILL
+    assert paths["BU9"] == maps.FLAGGED_BASE
+    hatch = next(p for p in root.iter(f"{NS}path") if p.get("class") == "hatch")  # one overlay for all
+    assert hatch.get("fill") == maps.FLAGGED_FILL.format(id=maps.hatch_id("Kaart"))
+    assert root.find(f"{NS}defs/{NS}pattern").get("id") == maps.hatch_id("Kaart")  # type: ignore[union-attr]
     assert paths["BU0"] == maps.SEQUENTIAL[0]
     assert paths["BU5"] == maps.SEQUENTIAL[-1]
 

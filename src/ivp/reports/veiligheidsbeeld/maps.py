@@ -7,6 +7,7 @@ hatched grey and kept out of the classes; areas without a figure are white.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Sequence
@@ -18,7 +19,11 @@ from ivp.lib.fmt import number
 
 #: ColorBrewer YlGnBu, 5 classes: sequential and colour-blind safe.
 SEQUENTIAL = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
-FLAGGED_FILL = "url(#ivp-hatch)"
+#: Fill of the hatch overlay on flagged areas: a pattern whose id is unique per map (see :func:`hatch_id`).
+#: The flagged areas themselves are filled grey and the hatch is drawn once over all of them together
+#: (one path), because PDF renderers paint a pattern anew for every shape that uses it.
+FLAGGED_FILL = "url(#{id})"
+FLAGGED_BASE = "#d9d9d9"
 MISSING_FILL = "#ffffff"
 FONT = "font-family=\"'DejaVu Sans', Arial, sans-serif\""
 
@@ -77,6 +82,15 @@ def quantile_classes(values: Sequence[float], k: int = 5) -> Classes:
     return Classes(tuple(float(b) for b in breaks))
 
 
+def hatch_id(title: str) -> str:
+    """Id of a map's hatch pattern, unique per title: two maps in one document must not share an id.
+
+    >>> hatch_id("Kaart A") != hatch_id("Kaart B")
+    True
+    """
+    return "ivp-hatch-" + hashlib.sha1(title.encode("utf-8"), usedforsecurity=False).hexdigest()[:8]
+
+
 def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
     kind = geometry.get("type")
     if kind == "Polygon":
@@ -120,19 +134,21 @@ def choropleth(
     def project(pt: list[float]) -> str:
         return f"{(pt[0] * k - x_min) * scale + 5:.1f},{(y_max - pt[1]) * scale + 5:.1f}"
 
+    hatch = hatch_id(title)
+    flagged_fill = FLAGGED_FILL.format(id=hatch)
     classes = quantile_classes([a.value for a, _ in shapes if a.value is not None and not a.flagged])
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" width="100%" class="map">',
         f"<title>{escape(title)}</title>",
         f"<desc>{escape(description)}</desc>",
-        '<defs><pattern id="ivp-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        f'<defs><pattern id="{hatch}" width="6" height="6" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="6" height="6" fill="#d9d9d9"/>'
         '<line x1="0" y1="0" x2="0" y2="6" stroke="#888" stroke-width="2"/></pattern></defs>',
     ]
     for area, rings in shapes:
         if area.flagged:
-            fill = FLAGGED_FILL
+            fill = FLAGGED_BASE
         elif area.value is None:
             fill = MISSING_FILL
         else:
@@ -142,6 +158,13 @@ def choropleth(
         parts.append(
             f'<path d="{d}" fill="{fill}" fill-rule="evenodd" stroke="#555" stroke-width="0.5" '
             f'data-code="{escape(area.code)}"><title>{escape(tip)}</title></path>'
+        )
+    hatched = [ring for area, rings in shapes if area.flagged for ring in rings]
+    if hatched:
+        d = " ".join("M" + " L".join(project(pt) for pt in ring) + " Z" for ring in hatched)
+        parts.append(
+            f'<path class="hatch" d="{d}" fill="{flagged_fill}" fill-rule="nonzero" stroke="#555" '
+            'stroke-width="0.5" aria-hidden="true" pointer-events="none"/>'
         )
     lx = map_w + 20
     parts.append(f'<g class="legend" aria-label="{escape("Legenda: " + legend_title)}">')
@@ -158,7 +181,7 @@ def choropleth(
         )
         y += 19
     parts.append(
-        f'<rect x="{lx}" y="{y}" width="16" height="14" fill="{FLAGGED_FILL}" stroke="#555" '
+        f'<rect x="{lx}" y="{y}" width="16" height="14" fill="{flagged_fill}" stroke="#555" '
         f'stroke-width="0.5"/><text x="{lx + 22}" y="{y + 11}" font-size="10" {FONT}>'
         f"{escape(flagged_label)}</text>"
     )
