@@ -112,6 +112,21 @@ def ingest(
     return store.load(batch, force=force)
 
 
+def fetch_file(location: str | None, *, example: str, dataset: str | None = None) -> Raw:
+    """The ``fetch`` of every single-file adapter: read the named file into :class:`Raw`.
+
+    ``example`` is shown in the hint when no file was named (e.g. ``ivp ingest geo buurten.geojson``).
+    """
+    if not location:
+        raise InputError(
+            code="file_missing",
+            message=_("geen bestand opgegeven."),
+            hint=_("geef het pad van het bestand, bijvoorbeeld: {example}").format(example=example),
+        )
+    path = Path(location)
+    return Raw(origin=str(path.resolve()), files={path.name: read_file(path)}, dataset=dataset or path.name)
+
+
 def read_file(path: Path) -> bytes:
     """Read a whole input file, or raise an :class:`InputError` that says what is wrong."""
     if not path.exists():

@@ -7,14 +7,11 @@ Accepted shape (docs/sources.md, section Bevolking): one row per municipality an
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
-from ivp.lib.errors import InputError
 from ivp.lib.i18n import _
 from ivp.sources._common import check_pattern, check_unique, decode_text, parse_numbers, read_csv_text
-from ivp.sources.base import Raw, read_file, register
+from ivp.sources.base import Raw, fetch_file, register
 from ivp.store import Batch, Provenance
 
 #: Canonical column -> accepted headers (compared case-insensitively; spaces, hyphens, dots = '_').
@@ -39,15 +36,8 @@ class BevolkingAdapter:
 
     def fetch(self, location: str | None, *, dataset: str | None = None) -> Raw:
         """Read the csv file."""
-        if location is None:
-            raise InputError(
-                code="no_file",
-                message=_("geen bestand opgegeven."),
-                hint=_("geef een csv-bestand, bijvoorbeeld bevolking_gemeenten_2012_2025.csv."),
-            )
-        path = Path(location)
-        return Raw(
-            origin=str(path.resolve()), files={path.name: read_file(path)}, dataset=dataset or path.name
+        return fetch_file(
+            location, dataset=dataset, example="ivp ingest bevolking bevolking_gemeenten_2012_2025.csv"
         )
 
     def parse(self, raw: Raw) -> Batch:

@@ -14,7 +14,6 @@ import sqlite3
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,7 +24,7 @@ from shapely.geometry.base import BaseGeometry
 from ivp.lib.errors import InputError
 from ivp.lib.i18n import _
 from ivp.sources._common import check_pattern, check_unique, load_json, region_frame
-from ivp.sources.base import Raw, read_file, register
+from ivp.sources.base import Raw, fetch_file, register
 from ivp.store import Batch, Provenance
 
 PUBLISHER = "CBS / PDOK (wijk- en buurtkaart)"
@@ -56,16 +55,7 @@ class GeoAdapter:
 
     def fetch(self, location: str | None, *, dataset: str | None = None) -> Raw:
         """Read the boundary file."""
-        if location is None:
-            raise InputError(
-                code="no_file",
-                message=_("geen bestand opgegeven."),
-                hint=_("geef een GeoJSON- of GeoPackage-bestand, bijvoorbeeld buurten.geojson."),
-            )
-        path = Path(location)
-        return Raw(
-            origin=str(path.resolve()), files={path.name: read_file(path)}, dataset=dataset or path.name
-        )
+        return fetch_file(location, dataset=dataset, example="ivp ingest geo buurten.geojson")
 
     def parse(self, raw: Raw) -> Batch:
         """Validate the features, transform to WGS84, repair, and derive the region hierarchy."""

@@ -27,7 +27,7 @@ import pandas as pd
 from ivp.lib.errors import InputError
 from ivp.lib.i18n import _
 from ivp.sources._common import decode_text
-from ivp.sources.base import Raw, read_file
+from ivp.sources.base import Raw
 from ivp.sources.politie_codes import TOTAL_CODE
 
 PUBLISHER = "Politie"
@@ -88,18 +88,6 @@ def header_key(name: str) -> str:
 def text_key(value: str) -> str:
     """Compare labels loosely: case, repeated spaces and spaces around ``/`` do not matter."""
     return re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", value.strip().casefold()))
-
-
-def fetch_file(location: str | None) -> Raw:
-    """Read one input file into :class:`Raw` (the adapters' shared ``fetch``)."""
-    if not location:
-        raise InputError(
-            code="file_missing",
-            message=_("geen bestand opgegeven."),
-            hint=_("geef het pad van het bestand, bijvoorbeeld: ivp ingest politie-overlast overlast.xlsx"),
-        )
-    path = Path(location)
-    return Raw(origin=str(path), files={path.name: read_file(path)})
 
 
 def main_file(raw: Raw) -> tuple[str, bytes]:

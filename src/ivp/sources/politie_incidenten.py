@@ -14,14 +14,13 @@ import numpy as np
 import pandas as pd
 
 from ivp.lib.i18n import _, ngettext
-from ivp.sources.base import Raw, register
+from ivp.sources.base import Raw, fetch_file, register
 from ivp.sources.politie import (
     LICENCE_DELIVERED,
     PUBLISHER,
     RegionLookup,
     Table,
     fail_at,
-    fetch_file,
     first_line,
     main_file,
     read_table,
@@ -115,7 +114,7 @@ class PolitieIncidenten:
     title = "Incidenten van de politie"
 
     def fetch(self, location: str | None, *, dataset: str | None = None) -> Raw:
-        return fetch_file(location)
+        return fetch_file(location, example="ivp ingest politie-incidenten incidenten.csv")
 
     def parse(self, raw: Raw) -> Batch:
         name, data = main_file(raw)

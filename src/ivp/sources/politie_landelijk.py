@@ -15,13 +15,12 @@ import pandas as pd
 
 from ivp.lib.i18n import _
 from ivp.sources._common import parse_numbers
-from ivp.sources.base import Raw, read_file, register
+from ivp.sources.base import Raw, fetch_file, read_file, register
 from ivp.sources.politie import (
     LICENCE_OPEN,
     Table,
     category_parent,
     fail_at,
-    fetch_file,
     first_line,
     label_index,
     main_file,
@@ -71,7 +70,7 @@ class PolitieLandelijk:
     title = "Landelijke reeksen van de politie"
 
     def fetch(self, location: str | None, *, dataset: str | None = None) -> Raw:
-        raw = fetch_file(location)
+        raw = fetch_file(location, example="ivp ingest politie-landelijk NL_Crime.csv")
         folder = Path(raw.origin).parent
         files = dict(raw.files)
         for kind in (CRIME, DISORDER):

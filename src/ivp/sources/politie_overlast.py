@@ -13,7 +13,7 @@ import pandas as pd
 
 from ivp.lib.i18n import _
 from ivp.sources._common import parse_numbers
-from ivp.sources.base import Raw, register
+from ivp.sources.base import Raw, fetch_file, register
 from ivp.sources.politie import (
     LICENCE_DELIVERED,
     PUBLISHER,
@@ -21,7 +21,6 @@ from ivp.sources.politie import (
     Table,
     category_parent,
     fail_at,
-    fetch_file,
     first_line,
     label_index,
     main_file,
@@ -133,7 +132,7 @@ class PolitieOverlast:
     title = "Overlastregistraties van de politie"
 
     def fetch(self, location: str | None, *, dataset: str | None = None) -> Raw:
-        return fetch_file(location)
+        return fetch_file(location, example="ivp ingest politie-overlast overlast.xlsx")
 
     def parse(self, raw: Raw) -> Batch:
         name, data = main_file(raw)
