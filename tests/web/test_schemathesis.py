@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+import yaml
 from django.core.management import call_command
 from django.test import Client
 from hypothesis import HealthCheck, settings
@@ -98,8 +99,12 @@ def _staff_schema() -> Any:
 
 
 def _open311_schema() -> Any:
-    path = resources.files("ivp.web.meldingen").joinpath("open311_openapi.yaml")
-    schema = schemathesis.openapi.from_path(str(path))
+    """The hand-written description, with an existing melding as example of ``service_request_id``."""
+    text = resources.files("ivp.web.meldingen").joinpath("open311_openapi.yaml").read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+    detail = raw["paths"]["/open311/v2/requests/{service_request_id}.json"]["get"]
+    detail["parameters"][0]["example"] = MELDING_IDS[0]
+    schema = schemathesis.openapi.from_dict(raw)
     schema.app = application
     schema.config.seed = SEED
     return schema
