@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from ivp.web.meldingen import services, workflow
@@ -22,8 +22,8 @@ class ErrorSerializer(serializers.Serializer[Any]):
     message = serializers.CharField(help_text=_("Uitleg in gewone taal."))
 
 
-class ErrorsSerializer(serializers.Serializer[Any]):
-    errors = ErrorSerializer(many=True)
+# A field named ``errors`` would shadow Serializer.errors, so the envelope is declared for the schema only.
+ErrorsSerializer = inline_serializer(name="Errors", fields={"errors": ErrorSerializer(many=True)})
 
 
 class CategorySerializer(serializers.ModelSerializer[Category]):
