@@ -211,6 +211,12 @@ def concern_sentence(title: str, year: int, own: float, refs: Sequence[tuple[str
     ...     ("vergelijkbare gemeenten", 2025, 1.94, 1.61), ("Nederland", 2023, 2.04, 1.3)])
     'Diefstal/inbraak woning: 1,9 per 1.000 inwoners in 2025; hoger dan vergelijkbare gemeenten (1,6) en in 2023 hoger dan Nederland (2,0 tegen 1,3).'
     """
+    # below 1 per 1.000, one decimal would make 0,26 against 0,14 read as "0,3 tegen 0,1"
+    digits = 2 if min([own, *(v for r in refs for v in r[2:])]) < 1 else 1
+
+    def rate(value: float) -> str:
+        return number(value, digits)
+
     same = [r for r in refs if r[1] == year]
     other = [r for r in refs if r[1] != year]
     parts = []
