@@ -221,6 +221,7 @@ class Load:
         self.errors = 0
         self.error_kinds: Counter[str] = Counter()
         self.seq = 0
+        self.deadline = 0.0
 
     def _body(self) -> bytes:
         self.seq += 1
@@ -237,9 +238,9 @@ class Load:
             + str(len(body)).encode() + b"\r\n\r\n" + body
         )  # fmt: skip
 
-    async def _client(self, deadline: float) -> None:
+    async def _client(self) -> None:
         reader = writer = None
-        while time.monotonic() < deadline:
+        while time.monotonic() < self.deadline:
             try:
                 if writer is None:
                     reader, writer = await asyncio.open_connection(HOST, self.port)
@@ -280,8 +281,8 @@ class Load:
             writer.close()
 
     async def run(self, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        await asyncio.gather(*(self._client(deadline) for _ in range(self.connections)))
+        self.deadline = time.monotonic() + seconds  # the crash run may extend it, within a bound
+        await asyncio.gather(*(self._client() for _ in range(self.connections)))
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -348,18 +349,26 @@ def run(args: argparse.Namespace, base: str) -> dict[str, object]:
         **cpu,
     }
 
-    # Crash run: SIGKILL the whole server a third of the way in, restart, keep loading.
+    # Crash run: SIGKILL the whole server a third of the way in, restart, keep loading for another
+    # half run after the new server accepts connections (the restart itself is bounded by _start).
     proc = _start(env, args.port, args)
     crash = Load(args.port, key, args.connections)
+    restart: dict[str, float] = {}
 
     async def crash_run() -> None:
         nonlocal proc
         task = asyncio.create_task(crash.run(args.seconds))
         await asyncio.sleep(args.seconds / 3)
+        acked_before_kill = len(crash.acked)
+        killed = time.monotonic()
         _kill(proc)
         await asyncio.sleep(1)
         proc = await asyncio.to_thread(_start, env, args.port, args)
+        restart["seconds_until_accepting"] = round(time.monotonic() - killed, 1)
+        restart["acknowledged_before_kill"] = acked_before_kill
+        crash.deadline = max(crash.deadline, time.monotonic() + args.seconds / 2)
         await task
+        restart["acknowledged_after_restart"] = len(crash.acked) - acked_before_kill
 
     try:
         asyncio.run(crash_run())
@@ -394,6 +403,7 @@ def run(args: argparse.Namespace, base: str) -> dict[str, object]:
         "sustained": sustained,
         "crash": {
             "acknowledged": len(crash.acked),
+            **restart,
             "errors_during_outage": crash.errors,
             "error_kinds": dict(crash.error_kinds),
             "lost": len(lost),

@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from ivp.web.accounts.models import Team
+from ivp.web.audit.models import AuditEvent
 from ivp.web.meldingen import services, workflow
 from ivp.web.meldingen.models import Category, Contact, Melding, Open311Client, RoutingRule
 
@@ -175,3 +176,20 @@ def test_rolled_back_rule_does_not_stay_cached(client: Client, key: str) -> None
     assert seen == [team.pk]
     assert services.route(category.pk, "") is None
     assert services.route(category.pk, "") is None  # also when now read from the cache
+
+
+def test_open311_skips_the_browser_middleware_but_keeps_the_security_headers(
+    client: Client, key: str
+) -> None:
+    response = _post(client, key)
+    assert response.status_code == 201
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Request-ID"]
+    assert not response.cookies  # no session or CSRF cookie for a machine client
+    assert not hasattr(response.wsgi_request, "user")  # no authentication middleware ran
+    audit = AuditEvent.objects.get(object_type="melding", object_id=response.json()[0]["service_request_id"])
+    assert audit.request_id == response["X-Request-ID"]
+    assert audit.actor_name == "BuitenBeter"
+    assert client.get("/open311/v2/onbekend.json").status_code == 404  # no Open311 view: the usual stack
+    assert hasattr(client.get("/").wsgi_request, "user")  # other paths: the usual stack

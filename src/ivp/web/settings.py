@@ -127,6 +127,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ivp.web.audit.middleware.RequestIdMiddleware",
+    "ivp.web.meldingen.open311.Open311Middleware",  # /open311/: API key, none of the browser middleware below
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
