@@ -45,9 +45,9 @@ def api() -> ApiFor:
 def _endpoints(pk: int) -> list[tuple[str, str, dict[str, str] | None]]:
     return [
         ("get", "/api/v1/meldingen/", None),
-        ("get", f"/api/v1/meldingen/{id}/", None),
-        ("post", f"/api/v1/meldingen/{id}/status/", {"status": "in_behandeling"}),
-        ("post", f"/api/v1/meldingen/{id}/antwoord/", {"tekst": "Bedankt, we gaan kijken."}),
+        ("get", f"/api/v1/meldingen/{pk}/", None),
+        ("post", f"/api/v1/meldingen/{pk}/status/", {"status": "in_behandeling"}),
+        ("post", f"/api/v1/meldingen/{pk}/antwoord/", {"tekst": "Bedankt, we gaan kijken."}),
         ("get", "/api/v1/categorieen/", None),
         ("get", "/api/v1/statistiek/", None),
     ]
@@ -134,13 +134,13 @@ def test_every_endpoint_per_actor(
     listed = [m["id"] for m in client.get("/api/v1/meldingen/").json()["results"]]
     assert listed == ([] if actor == "outsider" else [pk])
     if actor == "outsider":
-        response = client.get(f"/api/v1/meldingen/{id}/")
+        response = client.get(f"/api/v1/meldingen/{pk}/")
         assert _codes(response) == [("", "not_found")]
         assert not AuditEvent.objects.filter(action="view", object_id=str(pk)).exists()
         assert not StatusWijziging.objects.filter(melding_id=pk).exclude(van="").exists()
     if actor == "analist":
         response = client.post(
-            f"/api/v1/meldingen/{id}/status/", {"status": "afgehandeld"}, "application/json"
+            f"/api/v1/meldingen/{pk}/status/", {"status": "afgehandeld"}, "application/json"
         )
         assert _codes(response) == [("", "permission_denied")]
         assert Melding.objects.get(pk=pk).status == workflow.GEMELD

@@ -11,14 +11,16 @@ response bodies that conform to the schema.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import resources
 from typing import Any, cast
 
 import pytest
 import schemathesis
 import yaml
+from django.core import signals
 from django.core.management import call_command
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -67,7 +69,21 @@ MELDING_IDS = (900001, 900002)
 
 
 @pytest.fixture
-def world(db: Any) -> dict[str, Any]:
+def _one_connection() -> Iterator[None]:
+    """Keep the test's database connection open across requests, as Django's test client does.
+
+    Django closes the connection when a request finishes; schemathesis calls the WSGI app directly, so
+    on PostgreSQL that would close the connection holding the test transaction.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def world(db: Any, _one_connection: None) -> dict[str, Any]:
     """A behandelaar and an analist with tokens, meldingen of their team, and an Open311 app key."""
     team = make_team(naam="Handhaving")
     make_user(username="behandelaar", role="behandelaar", teams=[team])
