@@ -186,6 +186,7 @@ def test_open311_skips_the_browser_middleware_but_keeps_the_security_headers(
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Request-ID"]
+    assert response["Content-Length"] == str(len(response.content))  # keep-alive clients need it
     assert not response.cookies  # no session or CSRF cookie for a machine client
     assert not hasattr(response.wsgi_request, "user")  # no authentication middleware ran
     audit = AuditEvent.objects.get(object_type="melding", object_id=response.json()[0]["service_request_id"])

@@ -60,6 +60,8 @@ class Open311Middleware:
         with translation.override(settings.LANGUAGE_CODE):
             response: HttpResponse = match.func(request, *match.args, **match.kwargs)
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if not response.streaming and not response.has_header("Content-Length"):  # as CommonMiddleware
+            response.headers["Content-Length"] = str(len(response.content))  # keep-alive without chunking
         return response
 
 
