@@ -258,6 +258,8 @@ class Load:
                         length = int(line[15:])
                     elif line.startswith(b"connection:") and b"close" in line:
                         close = True
+                    elif line.startswith(b"transfer-encoding:"):
+                        raise ValueError("chunked response: the server should send Content-Length")
                 payload = await reader.readexactly(length)
                 elapsed = time.perf_counter() - start
                 if status_line.split()[1:2] == [b"201"]:
