@@ -194,3 +194,45 @@ def test_status_page_without_code_redirects(client: Client) -> None:
     response = client.get("/volgen/melding/")
     assert response.status_code == 302
     assert response["Location"] == "/volgen/"
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "categorie",
+        "tijd_soort",
+        "buurt",
+        "straat",
+        "lat",
+        "lon",
+        "tekst",
+        "naam",
+        "email",
+        "telefoon",
+    ],
+)
+def test_nul_character_is_a_field_error_not_a_server_error(client: Client, field: str) -> None:
+    # PostgreSQL cannot store or compare NUL; Django's form fields refuse it (ProhibitNullCharactersValidator).
+    value = {"lat": "51.8", "lon": "4.6"}.get(field) or _form()[field] or "x"
+    value += "\x00"
+    response = client.post("/", _form(**{field: value}))
+    assert response.status_code == 400
+    assert response.context["form"].has_error(field)
+    assert not Melding.objects.exists()
+
+
+def test_nul_character_after_a_date_is_harmless(client: Client) -> None:
+    # Django's date parsing stops before it; the melding stores a datetime, no text.
+    response = client.post("/", _form(van="2025-05-21T22:00\x00", tot="2025-05-21T23:30\x00"))
+    assert response.status_code == 302
+    assert Melding.objects.get().tijd_van is not None
+
+
+def test_nul_character_in_follow_up_forms(client: Client) -> None:
+    _response, code = _submit(client)
+    response = client.post("/volgen/", {"code": code + "\x00"})
+    assert response.context["form"].has_error("code", "null_characters_not_allowed")
+    assert client.post("/volgen/", {"code": code}).status_code == 302
+    response = client.post("/volgen/melding/", {"tekst": "Het waren\x00 er vijf."})
+    assert response.status_code == 400
+    assert response.context["form"].has_error("tekst", "null_characters_not_allowed")

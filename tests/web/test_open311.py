@@ -194,3 +194,114 @@ def test_open311_skips_the_browser_middleware_but_keeps_the_security_headers(
     assert audit.actor_name == "BuitenBeter"
     assert client.get("/open311/v2/onbekend.json").status_code == 404  # no Open311 view: the usual stack
     assert hasattr(client.get("/").wsgi_request, "user")  # other paths: the usual stack
+
+
+def _error_code(response: Any) -> int:
+    body = response.json()
+    assert set(body[0]) == {"code", "description"}
+    return int(body[0]["code"])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"service_request_id": "²"},  # str.isdigit() says yes, int() says no
+        {"service_request_id": "1,x"},
+        {"start_date": "2024-01-01T00:00:00+22:14"},  # PostgreSQL refuses offsets beyond 15:59
+        {"start_date": "2024-01-01T00:00:00+14:01"},
+        {"end_date": "9999-12-31T23:59:59-05:00"},  # overflows when converted to UTC
+        {"start_date": "1899-12-31T23:59:59+01:00"},
+        {"start_date": "2024-13-01T00:00:00+01:00"},
+        {"start_date": "2024-01-01T00:00:00"},  # no time zone
+        {"service_code": "drugs\x00overlast"},  # PostgreSQL cannot compare NUL
+    ],
+)
+def test_get_list_bad_input_is_400(client: Client, params: dict[str, str]) -> None:
+    response = client.get("/open311/v2/requests.json", params)
+    assert response.status_code == 400
+    assert _error_code(response) == 400
+    assert response.json()[0]["description"].startswith(next(iter(params)) + ":")
+
+
+def test_get_list_bad_input_is_400_in_xml(client: Client) -> None:
+    response = client.get("/open311/v2/requests.xml", {"service_request_id": "²"})
+    assert response.status_code == 400
+    root = ET.fromstring(response.content)  # noqa: S314 - our own response
+    assert (root.tag, root.findtext("error/code")) == ("errors", "400")
+
+
+def test_real_world_offsets_and_years_are_accepted(client: Client, actors: dict[str, Any]) -> None:
+    for start, end in [
+        ("2024-01-01T00:00:00+14:00", "2100-12-31T23:59:59-12:00"),
+        ("1900-01-01T00:00:00Z", ""),
+    ]:
+        response = client.get("/open311/v2/requests.json", {"start_date": start, "end_date": end})
+        assert response.status_code == 200
+
+
+def test_ids_beyond_bigint_cannot_exist(client: Client, actors: dict[str, Any]) -> None:
+    pk = actors["melding"].pk
+    listed = client.get("/open311/v2/requests.json", {"service_request_id": f"{pk},99999999999999999999999"})
+    assert listed.status_code == 200
+    assert [r["service_request_id"] for r in listed.json()] == [str(pk)]
+    assert client.get(f"/open311/v2/requests.json?service_request_id={2**63}").json() == []
+    single = client.get("/open311/v2/requests/99999999999999999999999.json")
+    assert single.status_code == 404
+    assert _error_code(single) == 404
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "description",
+        "address_string",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "device_id",
+        "service_code",
+    ],
+)
+def test_post_with_nul_is_400_naming_the_field(client: Client, key: str, field: str) -> None:
+    response = _post(client, key, **{field: "Dealen\x00 bij de brug"})
+    assert response.status_code == 400
+    assert _error_code(response) == 400
+    assert response.json()[0]["description"].startswith(f"{field}:")
+    assert not Melding.objects.exists()
+
+
+def test_post_with_too_long_device_id_is_400(client: Client, key: str) -> None:
+    response = _post(client, key, device_id="x" * 49)
+    assert response.status_code == 400
+    assert response.json()[0]["description"].startswith("device_id:")
+    assert _post(client, key, device_id="x" * 48).status_code == 201
+    assert Melding.objects.get().extern_id.endswith(":" + "x" * 48)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("post", "/open311/v2/services.json", "GET"),
+        ("put", "/open311/v2/services.xml", "GET"),
+        ("delete", "/open311/v2/services.json", "GET"),
+        ("post", "/open311/v2/requests/1.json", "GET"),
+        ("put", "/open311/v2/requests/1.json", "GET"),
+        ("delete", "/open311/v2/requests/1.xml", "GET"),
+        ("put", "/open311/v2/requests.json", "GET, POST"),
+        ("delete", "/open311/v2/requests.json", "GET, POST"),
+    ],
+)
+def test_other_methods_are_405_not_a_csrf_page(method: str, path: str, allow: str) -> None:
+    client = Client(enforce_csrf_checks=True)  # as a real client: no CSRF token
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert response["Allow"] == allow
+    if path.endswith(".json"):
+        assert _error_code(response) == 405
+    else:
+        assert ET.fromstring(response.content).findtext("error/code") == "405"  # noqa: S314 - our own
+
+
+def test_post_without_csrf_token_is_accepted(key: str) -> None:
+    assert _post(Client(enforce_csrf_checks=True), key).status_code == 201

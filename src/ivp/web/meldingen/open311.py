@@ -3,11 +3,18 @@
 Apps submit with an API key (``ivp open311 key create NAME``). Reads return no free text and no contact
 details; coordinates are rounded to about 100 m. ``status_notes`` (the answer) only goes to the app that
 submitted the request.
+
+Bad input is a 400 in the Open311 error shape (``[{"code": 400, "description": "veld: ..."}]``), never a
+500: a NUL character in any parameter, a date with an offset beyond ±14:00 or a year outside 1900..2100,
+an unknown method (405 with ``Allow``). A service_request_id beyond the database's integer range cannot
+exist, so it is treated as unknown: left out of a list, 404 on its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 from collections.abc import Callable
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -18,8 +25,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from ivp.web.meldingen import services, workflow
 from ivp.web.meldingen.models import Category, Kanaal, Melding, Open311Client
@@ -34,6 +41,11 @@ ROOTS = {
 
 
 PREFIX = "/open311/"
+ID = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also accepts "²", which int() refuses
+MAX_ID = 2**63 - 1  # bigint, on SQLite and PostgreSQL; a larger id cannot exist
+MAX_OFFSET = dt.timedelta(hours=14)  # the largest UTC offset in use (Kiribati); PostgreSQL stops at 15:59
+YEARS = range(1900, 2101)  # also keeps the conversion to UTC inside datetime's range
+EXTERN_LENGTH = 48  # Melding.extern_id holds "<app pk>:<device_id>" in 64 characters
 
 
 class Open311Middleware:
@@ -86,6 +98,37 @@ def _error(fmt: str, status: int, description: str) -> HttpResponse:
     return _render(fmt, "errors", [{"code": status, "description": description}], status)
 
 
+View = Callable[..., HttpResponse]
+
+
+def _methods(*allowed: str) -> Callable[[View], View]:
+    """Allow these methods (405 in the Open311 error shape otherwise) and refuse NUL in any parameter.
+
+    NUL is no text a person types, and PostgreSQL cannot store or compare it: a 400 naming the field.
+    """
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            fmt = kwargs.get("fmt", "json")
+            if request.method not in allowed:
+                response = _error(
+                    fmt, 405, _("Methode %(method)s is hier niet toegestaan.") % {"method": request.method}
+                )
+                response["Allow"] = ", ".join(allowed)
+                return response
+            params = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+            for data in params:
+                for name, values in data.lists():
+                    if any("\x00" in value for value in values):
+                        return _error(fmt, 400, _("%(field)s: bevat een NUL-teken.") % {"field": name})
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
 def _client(request: HttpRequest) -> Open311Client | None:
     key = request.POST.get("api_key") or request.GET.get("api_key") or request.headers.get("X-Api-Key", "")
     return services.client_for_key(key)
@@ -127,7 +170,7 @@ def _as_request(m: Melding, client: Open311Client | None) -> dict[str, Any]:
     }
 
 
-@require_http_methods(["GET"])
+@_methods("GET")
 def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
     items = [
         {
@@ -144,6 +187,20 @@ def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
     return _render(fmt, "services", items)
 
 
+def _moment(value: str) -> dt.datetime | None:
+    """An ISO-8601 time with a real-world offset and a year in 1900..2100, or None."""
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        return None
+    if moment is None or moment.tzinfo is None:
+        return None
+    offset = moment.utcoffset()
+    if offset is None or abs(offset) > MAX_OFFSET or moment.year not in YEARS:
+        return None
+    return moment
+
+
 def _float(value: str | None, name: str, low: float, high: float) -> float | None:
     if value in (None, ""):
         return None
@@ -154,19 +211,19 @@ def _float(value: str | None, name: str, low: float, high: float) -> float | Non
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@_methods("GET", "POST")
 def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _create(request, fmt)
     client = _client(request)
     if _limited(request, client):
-        return _error(fmt, 429, "Te veel verzoeken; probeer het later opnieuw.")
+        return _error(fmt, 429, _("Te veel verzoeken; probeer het later opnieuw."))
     rows = Melding.objects.select_related("categorie", "team").exclude(kanaal=Kanaal.IMPORT)
-    ids = [i for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
+    ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
     if ids:
-        if not all(i.strip().isdigit() for i in ids):
-            return _error(fmt, 400, "service_request_id: alleen nummers, gescheiden door komma's.")
-        rows = rows.filter(pk__in=[int(i) for i in ids])
+        if not all(ID.fullmatch(i) for i in ids):
+            return _error(fmt, 400, _("service_request_id: alleen nummers, gescheiden door komma's."))
+        rows = rows.filter(pk__in=[n for n in map(int, ids) if n <= MAX_ID])  # larger: cannot exist
     else:
         if request.GET.get("service_code"):
             rows = rows.filter(categorie__slug__in=request.GET["service_code"].split(","))
@@ -176,15 +233,17 @@ def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
         elif status == "closed":
             rows = rows.filter(status__in=workflow.CLOSED)
         elif status:
-            return _error(fmt, 400, "status: gebruik open of closed.")
+            return _error(fmt, 400, _("status: gebruik open of closed."))
         for param, lookup in (("start_date", "aangemaakt__gte"), ("end_date", "aangemaakt__lte")):
             if request.GET.get(param):
-                try:
-                    moment = parse_datetime(request.GET[param])
-                except ValueError:
-                    moment = None
-                if moment is None or moment.tzinfo is None:
-                    return _error(fmt, 400, f"{param}: gebruik een ISO-8601 tijd met tijdzone.")
+                moment = _moment(request.GET[param])
+                if moment is None:
+                    return _error(
+                        fmt,
+                        400,
+                        _("%(field)s: gebruik een ISO-8601 tijd met tijdzone tussen 1900 en 2100.")
+                        % {"field": param},
+                    )
                 rows = rows.filter(**{lookup: moment})
     items = [_as_request(m, client) for m in rows.order_by("-aangemaakt")[:1000]]
     return _render(fmt, "requests", items)
@@ -193,27 +252,31 @@ def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     client = _client(request)
     if client is None:
-        return _error(fmt, 403, "api_key ontbreekt of is onbekend.")
+        return _error(fmt, 403, _("api_key ontbreekt of is onbekend."))
     if _limited(request, client):
-        return _error(fmt, 429, "Te veel verzoeken; probeer het later opnieuw.")
+        return _error(fmt, 429, _("Te veel verzoeken; probeer het later opnieuw."))
     data = request.POST
     category = services.active_category(data.get("service_code", ""))
     if category is None:
-        return _error(fmt, 400, "service_code: onbekende dienst; zie services.")
+        return _error(fmt, 400, _("service_code: onbekende dienst; zie services."))
     try:
         lat = _float(data.get("lat"), "lat", -90, 90)
         lon = _float(data.get("long"), "long", -180, 180)
     except ValueError:
-        return _error(fmt, 400, "lat/long: geen geldige coördinaten.")
+        return _error(fmt, 400, _("lat/long: geen geldige coördinaten."))
     address = (data.get("address_string") or "").strip()[:100]
     if (lat is None or lon is None) and not address:
-        return _error(fmt, 400, "lat en long, of address_string, zijn verplicht.")
+        return _error(fmt, 400, _("lat en long, of address_string, zijn verplicht."))
     description = (data.get("description") or "").strip()
     if not description:
-        return _error(fmt, 400, "description: beschrijf wat er is gebeurd.")
+        return _error(fmt, 400, _("description: beschrijf wat er is gebeurd."))
     if len(description) > settings.MAX_TEXT_LENGTH:
-        return _error(fmt, 400, f"description: hooguit {settings.MAX_TEXT_LENGTH} tekens.")
-    extern = (data.get("device_id") or data.get("external_id") or "")[:64]
+        return _error(
+            fmt, 400, _("description: hooguit %(limit)d tekens.") % {"limit": settings.MAX_TEXT_LENGTH}
+        )
+    extern = data.get("device_id") or data.get("external_id") or ""
+    if len(extern) > EXTERN_LENGTH:
+        return _error(fmt, 400, _("device_id: hooguit %(limit)d tekens.") % {"limit": EXTERN_LENGTH})
     buurt = region_map().locate(lat, lon) if lat is not None and lon is not None else None
     naam = " ".join(p for p in (data.get("first_name", ""), data.get("last_name", "")) if p).strip()[:100]
     try:
@@ -235,8 +298,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             )
         )
     except IntegrityError:  # the same external id again: a retrying app
-        return _error(fmt, 409, "Deze melding (external_id) is al ontvangen.")
-    notice = f"Bedankt. Volgcode voor de melder: {code}"
+        return _error(fmt, 409, _("Deze melding (external_id) is al ontvangen."))
+    notice = _("Bedankt. Volgcode voor de melder: %(code)s") % {"code": code}
     return _render(
         fmt,
         "requests",
@@ -252,19 +315,21 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET"])
+@_methods("GET")
 def request_detail(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     client = _client(request)
     if _limited(request, client):
-        return _error(fmt, 429, "Te veel verzoeken; probeer het later opnieuw.")
+        return _error(fmt, 429, _("Te veel verzoeken; probeer het later opnieuw."))
     melding = (
         Melding.objects.select_related("categorie", "team")
         .exclude(kanaal=Kanaal.IMPORT)
         .filter(pk=pk)
         .first()
+        if int(pk) <= MAX_ID  # larger: cannot exist
+        else None
     )
     if melding is None:
-        return _error(fmt, 404, "Onbekende service_request_id.")
+        return _error(fmt, 404, _("Onbekende service_request_id."))
     return _render(fmt, "requests", [_as_request(melding, client)])
 
 
