@@ -4,6 +4,10 @@ Actors relative to a melding: its *owner* (the assigned behandelaar), a *member*
 melding's team), and *outsiders* (everyone else). Analysts see de-identified data of every melding,
 never originals. Administrators manage users and read the audit log; need-to-know keeps originals from
 them too.
+
+The plan (``ivp.web.plan``): every staff member may read it (public policy, no personal data).
+Realisations are entered by analysts, and by a behandelaar who owns the indicator
+(``verantwoordelijke``) or is in its team; everyone else gets 403.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from ivp.web.accounts.models import Role
 
 if TYPE_CHECKING:
     from ivp.web.meldingen.models import Melding
+    from ivp.web.plan.models import Indicator
 
 
 def _role(user: Any) -> str:
@@ -117,6 +122,37 @@ def get_melding_for(user: Any, pk: int, *, edit: bool = False, original: bool = 
     if original and not can_view_original(user, melding):
         raise PermissionDenied
     return melding
+
+
+def can_view_plan(user: Any) -> bool:
+    """Read the plan, its indicators and realisations."""
+    return is_staff_member(user)
+
+
+def can_edit_indicator(user: Any, indicator: Indicator) -> bool:
+    """Record realisations for ``indicator``."""
+    role = _role(user)
+    if role == Role.ANALIST:
+        return True
+    if role == Role.BEHANDELAAR:
+        if indicator.verantwoordelijke_id == user.pk:
+            return True
+        return indicator.team_id is not None and user.teams.filter(pk=indicator.team_id).exists()
+    return False
+
+
+def get_indicator_for(user: Any, plan_code: str, code: str, *, edit: bool = False) -> Indicator:
+    """Fetch an indicator for a view: 404 when missing or not visible, 403 when read-only."""
+    from ivp.web.plan.models import Indicator
+
+    if not can_view_plan(user):
+        raise PermissionDenied
+    ind = Indicator.objects.select_related("plan").filter(plan__code=plan_code, code=code).first()
+    if ind is None:
+        raise Http404
+    if edit and not can_edit_indicator(user, ind):
+        raise PermissionDenied
+    return ind
 
 
 def staff_required(view: Any) -> Any:

@@ -1,5 +1,5 @@
 """Staff pages of the plan: overview, one page per opgave and per indicator (with chart), and the
-realisation form. Reads through ``services``; access through ``permissions``."""
+realisation form. Reads through ``services``; access through ``ivp.web.accounts.permissions``."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from ivp.plan.model import Period
 from ivp.plan.tracking import IndicatorProgress, all_realisations, progress
 from ivp.plan.units import format_value
 from ivp.reports.plan.context import chart_for
+from ivp.web.accounts import permissions
 from ivp.web.accounts.permissions import staff_required
-from ivp.web.plan import permissions, services
+from ivp.web.plan import services
 from ivp.web.plan.forms import RealisatieForm
 from ivp.web.plan.models import Plan
 
