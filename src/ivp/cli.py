@@ -241,6 +241,11 @@ def figures_cmd(gemeente: str, level: str | None, fmt: str | None, workspace: Pa
             )
         )
     frame["voorlopig"] = frame["status"] == "voorlopig"
+    for column in ("aantal", "inwoners", "inwoners_jaar"):
+        # Counts are whole numbers in every source: print 567, not 567.0 (NULL stays empty).
+        values = frame[column].dropna()
+        if (values == values.round()).all():
+            frame[column] = frame[column].astype("Int64")
     if fmt == "csv":
         frame.to_csv(sys.stdout, index=False, lineterminator="\n")
     elif fmt == "json":
@@ -256,11 +261,22 @@ def _print_wide(frame: pd.DataFrame) -> None:
     wide = frame.pivot_table(
         index=["regio", "regio_naam", "soort"], columns="jaar", values="aantal", aggfunc="first"
     )
+    # Inhabitants per area (the nearest year with figures), shown for wijken and buurten.
+    known = frame.dropna(subset=["inwoners"]).drop_duplicates("regio")
+    inhabitants: dict[str, str] = {
+        str(code): f"{number(float(count))} ({int(year)})"
+        for code, count, year in zip(known["regio"], known["inwoners"], known["inwoners_jaar"], strict=True)
+    }
+    with_population = bool(inhabitants) and frame["regio"].nunique() > 1
     header = [_("regio"), _("soort")] + [f"{y}{'*' if y in provisional else ''}" for y in years]
+    if with_population:
+        header.append(_("inwoners (jaar)"))
     click.echo("\t".join(header))
     for key, row in wide.iterrows():
         code, name, soort = (str(part) for part in key)  # type: ignore[attr-defined]
         cells = [number(row.get(y)) for y in years]
+        if with_population:
+            cells.append(inhabitants.get(code, "–"))
         click.echo("\t".join([f"{code} {name}", soort, *cells]))
     if provisional:
         click.echo(_("* voorlopige cijfers"))
