@@ -7,7 +7,8 @@ them too.
 
 The plan (``ivp.web.plan``): every staff member may read it (public policy, no personal data).
 Realisations are entered by analysts, and by a behandelaar who owns the indicator
-(``verantwoordelijke``) or is in its team; everyone else gets 403.
+(``verantwoordelijke``) or is in its team; everyone else gets 403. The plan's definition (an
+indicator's name, owner, team and targets) is edited by beheerders and analysts only.
 """
 
 from __future__ import annotations
@@ -141,8 +142,17 @@ def can_edit_indicator(user: Any, indicator: Indicator) -> bool:
     return False
 
 
-def get_indicator_for(user: Any, plan_code: str, code: str, *, edit: bool = False) -> Indicator:
-    """Fetch an indicator for a view: 404 when missing or not visible, 403 when read-only."""
+def can_edit_plan(user: Any) -> bool:
+    """Edit the plan's definition: an indicator's name, owner, team and yearly targets."""
+    return _role(user) in (Role.BEHEERDER, Role.ANALIST)
+
+
+def get_indicator_for(
+    user: Any, plan_code: str, code: str, *, edit: bool = False, define: bool = False
+) -> Indicator:
+    """Fetch an indicator for a view: 404 when missing or not visible, 403 when read-only.
+
+    ``edit``: record realisations; ``define``: edit the definition (:func:`can_edit_plan`)."""
     from ivp.web.plan.models import Indicator
 
     if not can_view_plan(user):
@@ -151,6 +161,8 @@ def get_indicator_for(user: Any, plan_code: str, code: str, *, edit: bool = Fals
     if ind is None:
         raise Http404
     if edit and not can_edit_indicator(user, ind):
+        raise PermissionDenied
+    if define and not can_edit_plan(user):
         raise PermissionDenied
     return ind
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("<str:plan_code>/opgave/<str:code>/", views.opgave_detail, name="opgave"),
     path("<str:plan_code>/indicator/<str:code>/", views.indicator_detail, name="indicator"),
     path("<str:plan_code>/indicator/<str:code>/realisatie/", views.realisatie_add, name="realisatie"),
+    path("<str:plan_code>/indicator/<str:code>/definitie/", views.definitie_edit, name="definitie"),
 ]

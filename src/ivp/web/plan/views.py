@@ -21,8 +21,8 @@ from ivp.reports.plan.context import chart_for
 from ivp.web.accounts import permissions
 from ivp.web.accounts.permissions import staff_required
 from ivp.web.plan import services
-from ivp.web.plan.forms import RealisatieForm
-from ivp.web.plan.models import Plan
+from ivp.web.plan.forms import DefinitieForm, RealisatieForm, targets_text
+from ivp.web.plan.models import Indicator, Plan
 
 
 def _progress(row: Plan, period: Period | None = None) -> tuple[object, list[IndicatorProgress]]:
@@ -80,8 +80,23 @@ def indicator_detail(request: HttpRequest, plan_code: str, code: str) -> HttpRes
     return _indicator_page(request, ind, RealisatieForm(initial={"jaar": dt.date.today().year}))
 
 
+def _definition_form(ind: Indicator) -> DefinitieForm:
+    return DefinitieForm(
+        initial={
+            "naam": ind.naam,
+            "eigenaar": ind.eigenaar,
+            "team": ind.team_id,
+            "streefwaarden": targets_text({s.jaar: s.waarde for s in ind.streefwaarden.all()}),
+        }
+    )
+
+
 def _indicator_page(
-    request: HttpRequest, ind: object, form: RealisatieForm, status: int = 200
+    request: HttpRequest,
+    ind: object,
+    form: RealisatieForm,
+    status: int = 200,
+    definition: DefinitieForm | None = None,
 ) -> HttpResponse:
     row = ind.plan  # type: ignore[attr-defined]
     plan, items = _progress(row)
@@ -106,6 +121,8 @@ def _indicator_page(
             "history": services.indicator_history(ind),  # type: ignore[arg-type]
             "form": form,
             "can_edit": permissions.can_edit_indicator(request.user, ind),  # type: ignore[arg-type]
+            "can_edit_plan": permissions.can_edit_plan(request.user),
+            "definition": definition or _definition_form(ind),  # type: ignore[arg-type]
         },
         status=status,
     )
@@ -135,3 +152,31 @@ def realisatie_add(request: HttpRequest, plan_code: str, code: str) -> HttpRespo
         else:
             return redirect("plan:indicator", plan_code=plan_code, code=code)
     return _indicator_page(request, ind, form, status=400)
+
+
+@staff_required
+@require_POST
+def definitie_edit(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
+    """Edit the indicator's name, owner, team and targets (beheerder and analist)."""
+    ind = permissions.get_indicator_for(request.user, plan_code, code, define=True)
+    form = DefinitieForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.edit_indicator_definition(
+                ind,
+                name=data["naam"],
+                owner=data["eigenaar"],
+                team=data["team"],
+                targets=data["streefwaarden"],
+                actor=request.user,
+            )
+        except PlanFileError as exc:
+            for problem in exc.problems:
+                field = (problem.field or "").split(".")[0]
+                form.add_error(field if field in form.fields else None, problem.message)
+        else:
+            return redirect("plan:indicator", plan_code=plan_code, code=code)
+    return _indicator_page(
+        request, ind, RealisatieForm(initial={"jaar": dt.date.today().year}), status=400, definition=form
+    )
