@@ -126,15 +126,15 @@ class Pagination(LimitOffsetPagination):
 
 
 def _period(rows: QuerySet[Melding], data: dict[str, Any]) -> QuerySet[Melding]:
-    if data.get("categorie"):
-        rows = rows.filter(categorie__slug=data["categorie"])
-    if data.get("buurt"):
-        rows = rows.filter(buurt_code=data["buurt"])
-    if data.get("van"):
-        rows = rows.filter(aangemaakt__date__gte=data["van"])
-    if data.get("tot"):
-        rows = rows.filter(aangemaakt__date__lte=data["tot"])
-    return rows
+    filtered: QuerySet[Melding] = services.filter_meldingen(
+        rows,
+        categorie=data.get("categorie"),
+        status=data.get("status"),
+        buurt=data.get("buurt"),
+        van=data.get("van"),
+        tot=data.get("tot"),
+    )
+    return filtered
 
 
 def _filters(data: dict[str, Any]) -> dict[str, str]:
@@ -162,8 +162,6 @@ class MeldingList(GenericAPIView[Melding]):
         form.is_valid(raise_exception=True)
         data = form.validated_data
         rows = _period(permissions.visible_meldingen(request.user), data)
-        if data.get("status"):
-            rows = rows.filter(status=data["status"])
         rows = rows.select_related("categorie", "team").order_by("-aangemaakt", "-id")
         page = self.paginate_queryset(rows)
         assert page is not None  # pagination_class is set

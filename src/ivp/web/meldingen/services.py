@@ -283,6 +283,36 @@ def answer(melding_id: int, actor: Any, tekst: str) -> Bericht:
     return bericht
 
 
+def filter_meldingen(
+    rows: Any,
+    *,
+    categorie: Category | str | None = None,
+    status: str | None = None,
+    buurt: str | None = None,
+    van: dt.date | None = None,
+    tot: dt.date | None = None,
+) -> Any:
+    """Narrow a queryset of meldingen by the triage filters (staff list, exports and the REST API).
+
+    ``categorie`` is a :class:`Category` or its slug; ``van``/``tot`` are inclusive report dates.
+    """
+    if categorie:
+        rows = (
+            rows.filter(categorie__slug=categorie)
+            if isinstance(categorie, str)
+            else rows.filter(categorie=categorie)
+        )
+    if status:
+        rows = rows.filter(status=status)
+    if buurt:
+        rows = rows.filter(buurt_code=buurt)
+    if van:
+        rows = rows.filter(aangemaakt__date__gte=van)
+    if tot:
+        rows = rows.filter(aangemaakt__date__lte=tot)
+    return rows
+
+
 def find_by_code(code: str) -> Melding | None:
     """The melding with this follow-up code, or None."""
     if len(normalise_code(code)) != CODE_LENGTH:

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ivp.web.audit.models import Action
-from ivp.web.meldingen import workflow
+from ivp.web.meldingen import services, workflow
 from ivp.web.meldingen.models import Category
 from ivp.web.meldingen.regions import region_map
 
@@ -38,17 +38,14 @@ class FilterForm(forms.Form):
         if not self.is_valid():
             return rows.none()
         data = self.cleaned_data
-        if data.get("categorie"):
-            rows = rows.filter(categorie=data["categorie"])
-        if data.get("status"):
-            rows = rows.filter(status=data["status"])
-        if data.get("buurt"):
-            rows = rows.filter(buurt_code=data["buurt"])
-        if data.get("van"):
-            rows = rows.filter(aangemaakt__date__gte=data["van"])
-        if data.get("tot"):
-            rows = rows.filter(aangemaakt__date__lte=data["tot"])
-        return rows
+        return services.filter_meldingen(
+            rows,
+            categorie=data.get("categorie"),
+            status=data.get("status"),
+            buurt=data.get("buurt"),
+            van=data.get("van"),
+            tot=data.get("tot"),
+        )
 
     def as_params(self) -> dict[str, str]:
         return {k: str(v) for k, v in self.data.items() if k in self.fields and v}
