@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import logging
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from ivp.cli import main
 
 
 @dataclass(frozen=True)
@@ -19,7 +18,7 @@ class Demo:
     compare: dict[str, Path]  # html and xlsx of `--vergelijk 2019 2021`
     others: dict[str, Path]  # the plan reports `ivp demo` wrote too ("evaluatie-pdf", "rib-pdf", ...)
     output: str  # what `ivp demo` printed
-    weasyprint_log: list[str]  # every WeasyPrint log record of warning level or above during `ivp demo`
+    weasyprint_log: list[str]  # every line `ivp demo` wrote to stderr (WeasyPrint warnings among them)
 
 
 def _paths(output: str, plan: bool = False) -> dict[str, Path]:
@@ -34,44 +33,40 @@ def _paths(output: str, plan: bool = False) -> dict[str, Path]:
 FORMATS = ("html", "pdf", "docx", "xlsx")
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+# Environment that other test folders set for Django's tests (tests/web/conftest.py) must not leak into
+# the real `ivp` runs here: the demo uses its own workspace database.
+_TEST_ONLY_ENV = (
+    "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
+    "IVP_WORKSPACE",
+    "IVP_REGIONS_GEOJSON",
+    "IVP_SECRET_KEY",
+)
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+
+def _ivp(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the real `ivp` command in a fresh process, as a user does."""
+    env = {k: v for k, v in os.environ.items() if k not in _TEST_ONLY_ENV}
+    result = subprocess.run(
+        [sys.executable, "-m", "ivp.cli", *args], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
 
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     root = tmp_path_factory.mktemp("demo") / "dordrecht"
-    runner = CliRunner()
-    collect = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collect)
-    try:
-        result = runner.invoke(main, ["demo", "--out", str(root)], catch_exceptions=False)
-    finally:
-        logger.removeHandler(collect)
-    assert result.exit_code == 0, result.output
-    default = _paths(result.output)
-    others = _paths(result.output, plan=True)
-    demo_output = result.output
-    result = runner.invoke(
-        main,
-        [
-            "report",
-            "veiligheidsbeeld",
-            "--vergelijk",
-            "2019",
-            "2021",
-            "--formaat",
-            "html,xlsx",
-            "-w",
-            str(root),
-        ],
-        catch_exceptions=False,
+    made = _ivp("demo", "--out", str(root))
+    compare = _ivp(
+        "report", "veiligheidsbeeld", "--vergelijk", "2019", "2021", "--formaat", "html,xlsx", "-w", str(root)
     )
-    assert result.exit_code == 0, result.output
-    return Demo(root, default, _paths(result.output), others, demo_output, collect.messages)
+    # Whatever WeasyPrint (or anything else) logs goes to stderr; `ivp demo` should print only its own lines.
+    return Demo(
+        root,
+        _paths(made.stdout),
+        _paths(compare.stdout),
+        _paths(made.stdout, plan=True),
+        made.stdout,
+        [line for line in made.stderr.splitlines() if line.strip()],
+    )
