@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -100,13 +99,11 @@ def test_xlsx_with_separate_date_and_time_columns_in_dutch_format(store: Store, 
     assert got.loc["PL2", "end_at"] == pd.Timestamp("2024-01-02 14:00")
 
 
-def test_groningen_export_loads_every_incident_quickly(store: Store, shared_data: Path) -> None:
+def test_groningen_export_loads_every_incident(store: Store, shared_data: Path) -> None:
+    # Load time is measured in bench/bench_ingest.py, not asserted here.
     path = shared_data / GRONINGEN
-    started = time.perf_counter()
     result = ingest(store, ID, str(path))
-    elapsed = time.perf_counter() - started
     assert result.row_count == 15_947
-    assert elapsed < 5.0, f"load took {elapsed:.2f} s"
     summary = store.query(
         "SELECT count(*) AS n, count(DISTINCT incident_id) AS ids, "
         "count(*) FILTER (WHERE end_at < begin_at) AS reversed, "
