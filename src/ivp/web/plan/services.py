@@ -372,7 +372,9 @@ def edit_indicator_definition(
 
     Targets have no history table: the audit event keeps the definition before and after.
     """
-    ind = Indicator.objects.select_for_update(of=("self",)).select_related("plan", "team").get(pk=indicator.pk)
+    ind = (
+        Indicator.objects.select_for_update(of=("self",)).select_related("plan", "team").get(pk=indicator.pk)
+    )
     checked = _check_definition(ind, name, owner, targets)
     before = _definition(ind)
     ind.naam, ind.eigenaar, ind.team = checked.name, checked.owner, team
