@@ -21,7 +21,7 @@ def test_every_setting_is_documented(settings: object) -> None:
 
 def test_database_url_postgres() -> None:
     db = env.parse_database_url("postgres://ivp:ge%40heim@127.0.0.1:54329/ivp?sslmode=disable")
-    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert db["ENGINE"] == "ivp.web.pgbackend"
     assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
         "ivp",
         "ge@heim",
@@ -29,7 +29,20 @@ def test_database_url_postgres() -> None:
         54329,
         "ivp",
     )
-    assert db["OPTIONS"] == {"sslmode": "disable"}
+    assert db["OPTIONS"] == {"sslmode": "disable", "prepare_threshold": 5}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"), [("?prepare_threshold=none", None), ("?prepare_threshold=0", 0)]
+)
+def test_database_url_prepare_threshold(query: str, expected: int | None) -> None:
+    db = env.parse_database_url(f"postgres://ivp@127.0.0.1/ivp{query}")
+    assert db["OPTIONS"]["prepare_threshold"] == expected
+
+
+def test_database_url_prepare_threshold_refused() -> None:
+    with pytest.raises(ConfigError, match="prepare_threshold='vijf'"):
+        env.parse_database_url("postgres://ivp@127.0.0.1/ivp?prepare_threshold=vijf")
 
 
 def test_database_url_sqlite_relative_to_workspace(tmp_path: Path) -> None:

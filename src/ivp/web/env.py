@@ -89,6 +89,26 @@ def env_rate(name: str, default: str, doc: str) -> tuple[int, int]:
     return count, seconds
 
 
+def _prepare_threshold(url: str, value: str) -> int | None:
+    """psycopg's prepare_threshold: executions before a statement is prepared; ``none`` disables.
+
+    Only statements sent with server-side parameters are ever prepared (the one-statement insert of a
+    submission, ``ivp.web.inserts``); Django's own queries bind on the client and are never prepared.
+    Behind PgBouncer in transaction mode before 1.21, use ``?prepare_threshold=none``.
+    """
+    if value.strip().lower() in ("none", "off", ""):
+        return None
+    try:
+        threshold = int(value)
+    except ValueError:
+        threshold = -1
+    if threshold < 0:
+        raise ConfigError(
+            f"DATABASE_URL {url!r}: prepare_threshold={value!r} is geen aantal; gebruik een getal >= 0 of none."
+        )
+    return threshold
+
+
 def parse_database_url(url: str, *, base: Path | None = None) -> dict[str, Any]:
     """Turn ``sqlite:///path`` or ``postgres://user:pw@host:port/db`` into a Django DATABASES entry.
 
@@ -119,13 +139,14 @@ def parse_database_url(url: str, *, base: Path | None = None) -> dict[str, Any]:
     if scheme in ("postgres", "postgresql", "pgsql"):
         if not parts.path.strip("/"):
             raise ConfigError(f"DATABASE_URL {url!r}: de databasenaam ontbreekt.")
-        options = dict(parse_qsl(parts.query))
+        options: dict[str, Any] = dict(parse_qsl(parts.query))
+        options["prepare_threshold"] = _prepare_threshold(url, options.get("prepare_threshold", "5"))
         try:
             port = parts.port
         except ValueError:
             raise ConfigError(f"DATABASE_URL {url!r}: ongeldige poort.") from None
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            "ENGINE": "ivp.web.pgbackend",  # Django's, with a health check without round trip
             "NAME": unquote(parts.path.strip("/")),
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),

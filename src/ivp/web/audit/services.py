@@ -1,7 +1,8 @@
-"""The one way into the audit log. Other apps call :func:`record`; nothing else writes audit rows.
+"""The one way into the audit log. Other apps call :func:`record`; nothing else builds audit rows.
 
 Rows are written in the caller's transaction, so a committed change always has its audit row and a
-rolled-back change has none.
+rolled-back change has none. :func:`event` builds the same row unsaved, for a caller that inserts it in one
+statement together with the change it records (``ivp.web.inserts``); only new rows are ever inserted.
 """
 
 from __future__ import annotations
@@ -26,9 +27,25 @@ def record(
     detail: str = "",
 ) -> AuditEvent:
     """Append one audit event; ``actor`` is a user, or None/anonymous for residents and apps."""
+    row = event(actor, action, object_type, object_id, before=before, after=after, detail=detail)
+    row.save()
+    return row
+
+
+def event(
+    actor: Any,
+    action: Action | str,
+    object_type: str,
+    object_id: object = "",
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    detail: str = "",
+) -> AuditEvent:
+    """The audit event :func:`record` would append, not yet saved."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     name = user.get_username() if user is not None else (str(actor) if isinstance(actor, str) else "")
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=user,
         actor_name=name[:150],
         role=str(getattr(user, "role", "") or ""),

@@ -22,7 +22,7 @@ from xml.etree import ElementTree as ET
 from django.conf import settings
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -63,11 +63,8 @@ class Open311Middleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path_info.startswith(PREFIX):
             return self.get_response(request)
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return self.get_response(request)
-        if match.func not in _VIEWS:
+        match = _resolve(request.path_info)
+        if match is None or match.func not in _VIEWS:
             return self.get_response(request)
         with translation.override(settings.LANGUAGE_CODE):
             response: HttpResponse = match.func(request, *match.args, **match.kwargs)
@@ -75,6 +72,15 @@ class Open311Middleware:
         if not response.streaming and not response.has_header("Content-Length"):  # as CommonMiddleware
             response.headers["Content-Length"] = str(len(response.content))  # keep-alive without chunking
         return response
+
+
+@functools.lru_cache(maxsize=512)
+def _resolve(path: str) -> ResolverMatch | None:
+    """The URL match of an Open311 path (the same few paths come in all the time), or None."""
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
 
 
 def _render(fmt: str, kind: str, items: list[dict[str, Any]], status: int = 200) -> HttpResponse:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from shapely import STRtree, prepare
 from shapely.geometry import Point, shape
 from shapely.validation import make_valid
 
@@ -37,10 +38,18 @@ class RegionMap:
     def by_code(self, code: str) -> Buurt | None:
         return next((b for b in self.buurten if b.code == code), None)
 
+    @functools.cached_property
+    def _index(self) -> tuple[STRtree, tuple[Buurt, ...]]:
+        located = tuple(b for b in self.buurten if b.geometry is not None)
+        for buurt in located:
+            prepare(buurt.geometry)
+        return STRtree([b.geometry for b in located]), located
+
     def locate(self, lat: float, lon: float) -> Buurt | None:
-        """The buurt containing the point, if any."""
-        point = Point(lon, lat)
-        return next((b for b in self.buurten if b.geometry is not None and b.geometry.covers(point)), None)
+        """The buurt containing the point (on a shared border: the first by name), if any."""
+        tree, located = self._index
+        hits = tree.query(Point(lon, lat), predicate="covered_by")
+        return located[int(hits.min())] if len(hits) else None
 
     @property
     def height(self) -> float:

@@ -2,7 +2,7 @@
 
 Each change runs in a transaction, locks the melding row (``select_for_update``), appends a history
 row (history is never edited), writes its audit row in the same transaction, and sends
-:data:`melding_changed` after commit. Views, forms, the admin, the APIs and the CLI call only this.
+:data:`melding_changed` after commit. A new melding is one statement (see ``ivp.web.inserts``). Views, forms, the admin, the APIs and the CLI call only this.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from django.utils import timezone
 from ivp.web.accounts import permissions
 from ivp.web.audit import services as audit
 from ivp.web.audit.models import Action
+from ivp.web.inserts import Linked, insert_linked
 from ivp.web.meldingen import workflow
 from ivp.web.meldingen.deid import deidentify
 from ivp.web.meldingen.models import (
@@ -196,42 +197,47 @@ class NewMelding:
 
 
 def create_melding(data: NewMelding, actor: Any = None) -> tuple[Melding, str]:
-    """Store a new melding; return it and its follow-up code (shown once, stored hashed)."""
+    """Store a new melding; return it and its follow-up code (shown once, stored hashed).
+
+    The melding, its first history row, the contact details (if any) and the audit row are inserted
+    together: one statement on PostgreSQL (see ``ivp.web.inserts``), one transaction elsewhere.
+    """
     code = new_followup_code()
-    with transaction.atomic():
-        melding = Melding.objects.create(
-            categorie=data.categorie,
-            tekst=data.tekst,
-            tijd_van=data.tijd_van,
-            tijd_tot=data.tijd_tot or data.tijd_van,
-            buurt_code=data.buurt_code,
-            buurt_naam=data.buurt_naam,
-            straat=data.straat,
-            lat=data.lat,
-            lon=data.lon,
-            volgcode_hash=hash_code(code),
-            team_id=route(data.categorie.pk, data.buurt_code),
-            kanaal=data.kanaal,
-            client=data.client,
-            extern_id=data.extern_id,
-            aangemaakt=data.aangemaakt or timezone.now(),
-        )
-        StatusWijziging.objects.create(melding=melding, van="", naar=workflow.GEMELD, op=melding.aangemaakt)
-        if data.naam or data.email or data.telefoon:
-            Contact.objects.create(melding=melding, naam=data.naam, email=data.email, telefoon=data.telefoon)
-        audit.record(
-            actor if actor is not None else (data.client.naam if data.client else "melder"),
-            Action.CREATE,
-            "melding",
-            melding.pk,
-            after={
-                "categorie": data.categorie.slug,
-                "buurt": data.buurt_code,
-                "kanaal": data.kanaal,
-                "contact": bool(data.naam or data.email or data.telefoon),
-            },
-        )
-        _after_commit(melding.pk, "created")
+    melding = Melding(
+        categorie=data.categorie,
+        tekst=data.tekst,
+        tijd_van=data.tijd_van,
+        tijd_tot=data.tijd_tot or data.tijd_van,
+        buurt_code=data.buurt_code,
+        buurt_naam=data.buurt_naam,
+        straat=data.straat,
+        lat=data.lat,
+        lon=data.lon,
+        volgcode_hash=hash_code(code),
+        team_id=route(data.categorie.pk, data.buurt_code),
+        kanaal=data.kanaal,
+        client=data.client,
+        extern_id=data.extern_id,
+        aangemaakt=data.aangemaakt or timezone.now(),
+    )
+    contact = bool(data.naam or data.email or data.telefoon)
+    rows = [Linked(StatusWijziging(van="", naar=workflow.GEMELD, op=melding.aangemaakt), "melding_id")]
+    if contact:
+        rows.append(Linked(Contact(naam=data.naam, email=data.email, telefoon=data.telefoon), "melding_id"))
+    event = audit.event(
+        actor if actor is not None else (data.client.naam if data.client else "melder"),
+        Action.CREATE,
+        "melding",
+        after={
+            "categorie": data.categorie.slug,
+            "buurt": data.buurt_code,
+            "kanaal": data.kanaal,
+            "contact": contact,
+        },
+    )
+    rows.append(Linked(event, "object_id", as_text=True))
+    insert_linked(melding, rows)
+    _after_commit(melding.pk, "created")
     return melding, code
 
 
