@@ -25,17 +25,18 @@ from django.db import connection
 from psycopg.pq import Trace
 
 from ivp.web.meldingen import services
-from ivp.web.meldingen.models import Melding
+from ivp.web.meldingen.models import Category, Melding
 
 if os.environ.get("IVP_WEB_DB") != "postgres":  # only when named explicitly; conftest leaves it out on SQLite
     pytest.skip("PostgreSQL only: run with IVP_WEB_DB=postgres", allow_module_level=True)
 
-# autocommit, as in production (no test transaction); the categories of the data migration are restored
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)  # autocommit, as in production: no test transaction
 
 
 @pytest.fixture
 def key() -> str:
+    # a transactional test database is flushed between tests, data migrations included
+    Category.objects.get_or_create(slug="drugsoverlast", defaults={"naam": "Drugsoverlast"})
     return services.create_open311_client("BuitenBeter")[1]
 
 

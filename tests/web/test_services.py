@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from scipy import stats
 
 from ivp.web.accounts.models import Team
 from ivp.web.audit.models import AppendOnlyError, AuditEvent
@@ -33,6 +35,27 @@ def test_default_categories(db: Any) -> None:
         "Vermoeden van ondermijning",
         "Overig",
     ]
+
+
+def test_followup_code_maps_each_draw_to_one_code_and_redraws_the_biased_top(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    space = len(services.CODE_ALPHABET) ** services.CODE_LENGTH
+    limit = (2**64 // space) * space
+    draws = iter([2**64 - 1, limit, 0, space - 1, space, 31 + 2])  # the first two are in the biased top
+    monkeypatch.setattr(services.secrets, "randbits", lambda _bits: next(draws))
+    assert services.new_followup_code() == "AAAA-AAAA-AAAA"  # 0, after two redraws
+    assert services.new_followup_code() == "9999-9999-9999"  # the largest value
+    assert services.new_followup_code() == "AAAA-AAAA-AAAA"  # space wraps to 0
+    assert services.new_followup_code() == "CBAA-AAAA-AAAA"  # 2 + 1 * 31: least significant digit first
+
+
+def test_followup_codes_are_uniform_per_position() -> None:
+    codes = [services.normalise_code(services.new_followup_code()) for _ in range(6200)]
+    for position in (0, 5, 11):
+        counts = Counter(code[position] for code in codes)
+        observed = [counts.get(ch, 0) for ch in services.CODE_ALPHABET]
+        assert stats.chisquare(observed).pvalue > 1e-6  # fails by chance once in a million runs
 
 
 def test_create_stores_hashed_code_history_and_audit(db: Any) -> None:

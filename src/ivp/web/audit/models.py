@@ -33,9 +33,9 @@ class AuditEvent(models.Model):
     )
     actor_name = models.CharField(_("actor"), max_length=150, blank=True)
     role = models.CharField(_("rol"), max_length=20, blank=True)
-    action = models.CharField(_("actie"), max_length=20, choices=Action.choices, db_index=True)
-    object_type = models.CharField(_("objecttype"), max_length=50, db_index=True)
-    object_id = models.CharField(_("object"), max_length=64, blank=True, db_index=True)
+    action = models.CharField(_("actie"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("objecttype"), max_length=50)
+    object_id = models.CharField(_("object"), max_length=64, blank=True)
     before = models.JSONField(_("voor"), null=True, blank=True)
     after = models.JSONField(_("na"), null=True, blank=True)
     request_id = models.CharField(_("verzoek-id"), max_length=64, blank=True)
@@ -43,6 +43,12 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # In Meta rather than db_index on the fields: no extra "_like" indexes on PostgreSQL (every index is
+        # work on every audited action). The history of one object is found by type and id together.
+        indexes = [
+            models.Index(fields=["action"], name="audit_action"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
         verbose_name = _("auditregel")
         verbose_name_plural = _("auditlog")
 

@@ -60,18 +60,18 @@ class Melding(models.Model):
 
     categorie = models.ForeignKey(Category, on_delete=models.PROTECT, verbose_name=_("categorie"))
     status = models.CharField(
-        _("status"), max_length=20, choices=workflow.STATUS_CHOICES, default=workflow.GEMELD, db_index=True
+        _("status"), max_length=20, choices=workflow.STATUS_CHOICES, default=workflow.GEMELD
     )
     tijd_van = models.DateTimeField(_("vanaf"), null=True, blank=True)
     tijd_tot = models.DateTimeField(_("tot"), null=True, blank=True)
-    buurt_code = models.CharField(_("buurtcode"), max_length=12, blank=True, db_index=True)
+    buurt_code = models.CharField(_("buurtcode"), max_length=12, blank=True)
     buurt_naam = models.CharField(_("buurt"), max_length=100, blank=True)
     straat = models.CharField(_("straat"), max_length=100, blank=True)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
     tekst = models.TextField(_("tekst"), blank=True)
     tekst_deid = models.TextField(_("tekst (gede-identificeerd)"), null=True, blank=True)
-    volgcode_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    volgcode_hash = models.CharField(max_length=64, null=True, blank=True)
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("team"))
     behandelaar = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -88,10 +88,18 @@ class Melding(models.Model):
         ordering = ["-aangemaakt", "-id"]
         verbose_name = _("melding")
         verbose_name_plural = _("meldingen")
+        # Indexes and unique constraints in Meta, not db_index/unique on the fields: on PostgreSQL those also
+        # get a second "_like" index (varchar_pattern_ops) for LIKE queries nobody runs on these columns,
+        # and every index is work on every submission.
+        indexes = [
+            models.Index(fields=["status"], name="melding_status"),
+            models.Index(fields=["buurt_code"], name="melding_buurt"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["kanaal", "extern_id"], condition=~models.Q(extern_id=""), name="melding_extern_uniek"
-            )
+            ),
+            models.UniqueConstraint(fields=["volgcode_hash"], name="melding_volgcode_uniek"),
         ]
 
     def __str__(self) -> str:

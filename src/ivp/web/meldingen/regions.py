@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from django.conf import settings
-from shapely import STRtree, prepare
-from shapely.geometry import Point, shape
+from shapely import intersects_xy, prepare
+from shapely.geometry import shape
 from shapely.validation import make_valid
 
 log = logging.getLogger(__name__)
@@ -39,17 +40,24 @@ class RegionMap:
         return next((b for b in self.buurten if b.code == code), None)
 
     @functools.cached_property
-    def _index(self) -> tuple[STRtree, tuple[Buurt, ...]]:
+    def _prepared(self) -> tuple[Any, tuple[Buurt, ...]]:
         located = tuple(b for b in self.buurten if b.geometry is not None)
-        for buurt in located:
-            prepare(buurt.geometry)
-        return STRtree([b.geometry for b in located]), located
+        geometries = np.array([b.geometry for b in located], dtype=object)
+        prepare(geometries)
+        return geometries, located
 
     def locate(self, lat: float, lon: float) -> Buurt | None:
-        """The buurt containing the point (on a shared border: the first by name), if any."""
-        tree, located = self._index
-        hits = tree.query(Point(lon, lat), predicate="covered_by")
-        return located[int(hits.min())] if len(hits) else None
+        """The buurt containing the point (on a shared border: the first by name), if any.
+
+        One vectorised point-in-polygon test over the prepared polygons (no Point object is built): a few
+        hundredths of a millisecond for Dordrecht's 132 buurten, on every Open311 submission.
+        """
+        geometries, located = self._prepared
+        if not located:
+            return None
+        hits = intersects_xy(geometries, lon, lat)  # for a point, intersects = covered by the polygon
+        first = int(hits.argmax())
+        return located[first] if hits[first] else None
 
     @property
     def height(self) -> float:

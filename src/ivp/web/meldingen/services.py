@@ -55,10 +55,26 @@ class TransitionError(ValueError):
     code = "status_niet_toegestaan"
 
 
+_CODE_SPACE = len(CODE_ALPHABET) ** CODE_LENGTH
+_CODE_LIMIT = (2**64 // _CODE_SPACE) * _CODE_SPACE  # below this, value % _CODE_SPACE is uniform
+
+
 def new_followup_code() -> str:
-    """A random follow-up code, shown grouped as XXXX-XXXX-XXXX (about 59 bits)."""
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+    """A random follow-up code, shown grouped as XXXX-XXXX-XXXX (about 59 bits).
+
+    One 64-bit draw from the OS generator, redrawn when it falls in the biased top part (about 1 in 56),
+    then written in base 31: uniform like twelve ``secrets.choice`` calls, at a fifth of the cost.
+    """
+    value = secrets.randbits(64)
+    while value >= _CODE_LIMIT:
+        value = secrets.randbits(64)
+    value %= _CODE_SPACE
+    base = len(CODE_ALPHABET)
+    chars = []
+    for _ in range(CODE_LENGTH):
+        value, digit = divmod(value, base)
+        chars.append(CODE_ALPHABET[digit])
+    return f"{''.join(chars[0:4])}-{''.join(chars[4:8])}-{''.join(chars[8:12])}"
 
 
 def normalise_code(code: str) -> str:
