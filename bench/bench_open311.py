@@ -162,6 +162,20 @@ def _machine_busy() -> float:
     return (sum(values[:8]) - values[3] - values[4]) / TICK
 
 
+def _cpu_probe_ms() -> float:
+    """Best of 5 for ``sum(range(10**6))`` in ms: how fast the (shared, virtual) CPU is right now.
+
+    The host's speed drifts by up to half between runs; the same code then needs more CPU per submission.
+    Recorded before and after each window so runs can be compared.
+    """
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        sum(range(10**6))
+        best = min(best, time.perf_counter() - start)
+    return round(best * 1000, 1)
+
+
 def _uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
 
@@ -187,6 +201,7 @@ class CpuMeter:
 
     def start(self) -> None:
         self.uptime_before = _uptime()
+        self.probe_before = _cpu_probe_ms()
         self.t0 = time.monotonic()
         self.before = self._sample()
 
@@ -207,6 +222,7 @@ class CpuMeter:
                 "other": round(max(0.0, machine - server - database - loadgen), 2),
                 "machine_capacity": round(wall * cores, 2),
             },
+            "cpu_probe_ms": [self.probe_before, _cpu_probe_ms()],
             "uptime_before": self.uptime_before,
             "uptime_after": _uptime(),
         }
