@@ -2,7 +2,8 @@
 
 Each change runs in a transaction, locks the melding row (``select_for_update``), appends a history
 row (history is never edited), writes its audit row in the same transaction, and sends
-:data:`melding_changed` after commit. A new melding is one statement (see ``ivp.web.inserts``). Views, forms, the admin, the APIs and the CLI call only this.
+:data:`melding_changed` after commit. A new melding is one statement on PostgreSQL (``ivp.web.inserts``).
+Views, forms, the admin, the APIs and the CLI call only this.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def new_followup_code() -> str:
     """A random follow-up code, shown grouped as XXXX-XXXX-XXXX (about 59 bits).
 
     One 64-bit draw from the OS generator, redrawn when it falls in the biased top part (about 1 in 56),
-    then written in base 31: uniform like twelve ``secrets.choice`` calls, at a fifth of the cost.
+    then written in base 31: uniform like twelve ``secrets.choice`` calls, at about a quarter of the cost.
     """
     value = secrets.randbits(64)
     while value >= _CODE_LIMIT:
