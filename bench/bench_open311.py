@@ -25,6 +25,7 @@ import os
 import resource
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -113,16 +114,25 @@ def _start(env: dict[str, str], port: int, args: argparse.Namespace) -> subproce
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        try:
-            with psycopg.connect(env["DATABASE_URL"]):
-                pass
-            import socket
-
-            with socket.create_connection((HOST, port), timeout=1):
-                return proc
-        except OSError:
-            time.sleep(0.2)
+        if _answers(port):
+            return proc
+        time.sleep(0.2)
     raise RuntimeError("gunicorn did not start")
+
+
+def _answers(port: int) -> bool:
+    """True when the server answers a real request (GET services.json: 200), not just a TCP connect.
+
+    A bare connect was not enough: right after a kill -9 it sometimes succeeded while nothing listened
+    (seen on this VM), and the crash run then began against a server that was still importing.
+    """
+    try:
+        with socket.create_connection((HOST, port), timeout=5) as sock:
+            sock.sendall(b"GET /open311/v2/services.json HTTP/1.1\r\nHost: " + HOST.encode() + b"\r\n"
+                         b"Connection: close\r\n\r\n")  # fmt: skip
+            return sock.recv(64).startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:
@@ -430,7 +440,7 @@ def run(args: argparse.Namespace, base: str) -> dict[str, object]:
     }
 
     # Crash run: SIGKILL the whole server a third of the way in, restart, keep loading for another
-    # half run after the new server accepts connections (the restart itself is bounded by _start).
+    # half run after the new server answers requests (the restart itself is bounded by _start).
     proc = _start(env, args.port, args)
     crash = Load(args.port, key, args.connections)
     restart: dict[str, float] = {}
@@ -444,7 +454,7 @@ def run(args: argparse.Namespace, base: str) -> dict[str, object]:
         _kill(proc)
         await asyncio.sleep(1)
         proc = await asyncio.to_thread(_start, env, args.port, args)
-        restart["seconds_until_accepting"] = round(time.monotonic() - killed, 1)
+        restart["seconds_until_answering"] = round(time.monotonic() - killed, 1)
         restart["acknowledged_before_kill"] = acked_before_kill
         crash.deadline = max(crash.deadline, time.monotonic() + args.seconds / 2)
         await task
