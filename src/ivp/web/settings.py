@@ -116,7 +116,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "ivp.web.accounts",
     "ivp.web.audit",
@@ -176,7 +175,7 @@ SESSION_COOKIE_AGE = 8 * 3600
 OTP_TOTP_ISSUER = "ivp"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "ivp.web.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["ivp.web.meldingen.drf.IsStaff"],

@@ -37,3 +37,31 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+
+
+class ApiToken(models.Model):
+    """A key for the staff REST API; only its SHA-256 hash and first 8 characters are stored.
+
+    The key itself is shown once, when ``services.create_api_token`` makes it. A token is never deleted
+    but revoked (``ingetrokken``), so the audit log and the admin keep showing which tokens existed.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("gebruiker")
+    )
+    naam = models.CharField(_("naam"), max_length=100, blank=True)
+    key_prefix = models.CharField(_("begin van de sleutel"), max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    aangemaakt = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    laatst_gebruikt = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
+    verloopt = models.DateTimeField(_("verloopt"), null=True, blank=True)
+    ingetrokken = models.DateTimeField(_("ingetrokken"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-aangemaakt"]
+        verbose_name = _("API-token")
+        verbose_name_plural = _("API-tokens")
+
+    def __str__(self) -> str:
+        label = f" ({self.naam})" if self.naam else ""
+        return f"{self.key_prefix}… {self.user}{label}"

@@ -1,12 +1,17 @@
-"""Account events for the audit log, and creating staff users."""
+"""Account events for the audit log, creating staff users, and the staff API tokens."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
-from ivp.web.accounts.models import Role, Team, User
+from ivp.web.accounts.models import ApiToken, Role, Team, User
 from ivp.web.audit import services as audit
 from ivp.web.audit.models import Action
 
@@ -33,3 +38,90 @@ def create_staff(username: str, password: str, role: Role | str, teams: list[Tea
             after={"role": str(role), "teams": [t.naam for t in teams or []]},
         )
     return user
+
+
+# Staff REST API tokens. The key is 256-bit random (``token_urlsafe(32)``, 43 characters), so a fast hash
+# is enough: a slow password hash protects low-entropy secrets and would only cost time on every request.
+API_TOKEN_PREFIX_LENGTH = 8
+LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
+
+
+def hash_api_token(key: str) -> str:
+    """SHA-256 of a staff API key; tokens are looked up by this hash, never by the key."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_api_token(
+    user: User, naam: str = "", *, verloopt: dt.datetime | None = None, actor: Any = "beheer"
+) -> tuple[ApiToken, str]:
+    """Make a token for ``user``; return it and its key (shown once, stored hashed). Audited."""
+    key = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            naam=naam,
+            key_prefix=key[:API_TOKEN_PREFIX_LENGTH],
+            key_hash=hash_api_token(key),
+            verloopt=verloopt,
+        )
+        audit.record(
+            actor,
+            Action.CREATE,
+            "apitoken",
+            token.pk,
+            after={
+                "gebruiker": user.username,
+                "naam": naam,
+                "prefix": token.key_prefix,
+                "verloopt": verloopt.isoformat() if verloopt else None,
+            },
+        )
+    return token, key
+
+
+def revoke_api_token(token: ApiToken, *, actor: Any = "beheer") -> bool:
+    """Revoke a token (kept, never deleted); False if it was already revoked. Audited."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.ingetrokken is not None:
+            return False
+        token.ingetrokken = timezone.now()
+        token.save(update_fields=["ingetrokken"])
+        audit.record(
+            actor,
+            Action.UPDATE,
+            "apitoken",
+            token.pk,
+            before={"ingetrokken": None},
+            after={"ingetrokken": token.ingetrokken.isoformat()},
+            detail=f"ingetrokken: {token.key_prefix} van {token.user.username}",
+        )
+    return True
+
+
+def active_api_tokens(user: User) -> QuerySet[ApiToken]:
+    """The tokens of ``user`` that are neither revoked nor expired."""
+    now = timezone.now()
+    return ApiToken.objects.filter(user=user, ingetrokken__isnull=True).exclude(verloopt__lte=now)
+
+
+def token_for_key(key: str) -> ApiToken | None:
+    """The usable token with this key (not revoked, not expired, user active), or None.
+
+    Notes when it was last used, at most once per ``LAST_USED_RESOLUTION`` so that reads stay reads.
+    """
+    if not key:
+        return None
+    now = timezone.now()
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_api_token(key), ingetrokken__isnull=True, user__is_active=True)
+        .exclude(verloopt__lte=now)
+        .first()
+    )
+    if token is not None and (
+        token.laatst_gebruikt is None or now - token.laatst_gebruikt >= LAST_USED_RESOLUTION
+    ):
+        ApiToken.objects.filter(pk=token.pk).update(laatst_gebruikt=now)
+        token.laatst_gebruikt = now
+    return token

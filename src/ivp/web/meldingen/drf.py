@@ -11,19 +11,19 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ivp.web.accounts import permissions
+from ivp.web.accounts.authentication import ApiTokenAuthentication
 
 
 class IsStaff(BasePermission):
     """Staff only; a session must have passed the second factor, a token need not (see permissions)."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        token = isinstance(request.successful_authenticator, TokenAuthentication)
+        token = isinstance(request.successful_authenticator, ApiTokenAuthentication)
         return permissions.can_use_api(request.user, token=token)
 
 
