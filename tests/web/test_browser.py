@@ -1,4 +1,4 @@
-"""The whole resident and staff journey in headless Chromium, with axe-core on every public page."""
+"""The whole resident and staff journey in headless Chromium, with axe-core on every public and staff page."""
 
 from __future__ import annotations
 
@@ -9,13 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from ivp.plan.yaml_io import example_path, load_plan
 from ivp.web.audit.models import AuditEvent
-from ivp.web.meldingen.models import Category, Melding
-from tests.web.factories import make_team, make_user
+from ivp.web.meldingen.models import Category, Contact, Melding
+from ivp.web.plan import services as plan_services
+from tests.web.factories import make_melding, make_team, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,10 +60,14 @@ def categories(transactional_db: Any) -> None:
         Category.objects.get_or_create(slug=slug, defaults={"naam": naam, "volgorde": order})
 
 
-def assert_accessible(page: Page) -> None:
+def axe_violations(page: Page) -> list[tuple[str, str, list[Any]]]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document)")
-    violations = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+
+
+def assert_accessible(page: Page) -> None:
+    violations = axe_violations(page)
     assert violations == [], json.dumps(violations, indent=1)
 
 
@@ -146,3 +155,123 @@ def test_form_works_without_javascript(live_server: Any, categories: None) -> No
         assert len(page.locator("#volgcode").inner_text()) == 14
         browser.close()
     assert Melding.objects.get().tijd_van is None
+
+
+DANGLING_IDREFS = """() => [...document.querySelectorAll('[aria-describedby], [aria-labelledby]')].flatMap(
+    el => ['aria-describedby', 'aria-labelledby'].flatMap(a => (el.getAttribute(a) || '').split(/\\s+/))
+        .filter(id => id && !document.getElementById(id)).map(id => `${el.id || el.tagName}: ${id}`))"""
+
+
+def staff_context(browser: Browser, base: str, user: Any) -> BrowserContext:
+    """A desktop browser context logged in as ``user``, past the TOTP step (as the ``login`` fixture)."""
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    assert session.session_key is not None
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": base}])
+    return context
+
+
+def test_staff_pages_are_accessible(page: Page, live_server: Any, categories: None) -> None:
+    """Every staff page state each role sees, checked with axe; violations are collected per page."""
+    base = live_server.url
+    team = make_team(naam="Handhaving")
+    lid = make_user(username="lid", role="behandelaar", teams=[team])
+    analist = make_user(username="analist", role="analist")
+    beheerder = make_user(username="beheerder", role="beheerder")
+    melding = make_melding(team=team, behandelaar=lid)
+    Contact.objects.create(melding=melding, naam="Jan de Vries", email="jan@example.nl")
+    make_melding(team=team, status="in_behandeling")
+    browser = page.context.browser
+    assert browser is not None
+    found: dict[str, list[tuple[str, str, list[Any]]]] = {}
+
+    def check(p: Page, name: str) -> None:
+        p.wait_for_load_state()
+        assert p.locator("h1").count() == 1, f"{name}: {p.url}"
+        # axe only asks for review when aria-describedby points nowhere; a form hint must be linked.
+        dangling = p.evaluate(DANGLING_IDREFS)
+        found[name] = axe_violations(p) + ([("dangling-idref", "serious", dangling)] if dangling else [])
+
+    # Behandelaar: home, triage list with filters, detail with both forms, original, a refused form.
+    sp = staff_context(browser, base, lid).new_page()
+    sp.goto(f"{base}/staf/")
+    check(sp, "home")
+    sp.get_by_role("link", name="Meldingen", exact=True).click()
+    assert sp.locator("tbody tr").count() == 2
+    check(sp, "lijst")
+    sp.get_by_label("Status").select_option("gemeld")
+    sp.get_by_label("Buurt").select_option("BU05050101")
+    sp.get_by_role("button", name="Filter").click()
+    assert sp.locator("tbody tr").count() == 1
+    check(sp, "lijst gefilterd")
+    sp.goto(f"{base}/staf/meldingen/?van=gisteren")
+    assert sp.locator(".error").count() == 1
+    check(sp, "lijst met ongeldig filter")
+    sp.goto(f"{base}/staf/meldingen/?van=2999-01-01")
+    assert sp.get_by_text("Geen meldingen.").is_visible()
+    check(sp, "lijst leeg")
+    sp.goto(f"{base}/staf/meldingen/{melding.pk}/")
+    check(sp, "detail")
+    sp.get_by_label("Nieuwe status").select_option("in_behandeling")
+    sp.get_by_label("Toelichting (intern)").fill("Opgepakt.")
+    sp.get_by_role("button", name="Status opslaan").click()
+    sp.get_by_label("Antwoord aan de melder").fill("Wij sturen handhaving langs.")
+    sp.get_by_role("button", name="Antwoord versturen").click()
+    assert sp.locator("#status").inner_text() == "In behandeling"
+    check(sp, "detail met bericht en verloop")
+    sp.get_by_role("button", name="Toon origineel en contactgegevens").click()
+    assert sp.locator("#tekst-origineel").is_visible()
+    check(sp, "origineel")
+    sp.goto(f"{base}/staf/meldingen/{melding.pk}/")
+    sp.get_by_label("Antwoord aan de melder").fill("   ")  # passes the browser's check, not the server's
+    sp.get_by_role("button", name="Antwoord versturen").click()
+    assert sp.locator(".error-summary").is_visible()
+    check(sp, "antwoord geweigerd")
+
+    # Analist: the list with export links, the plan before and after import, an indicator with both forms.
+    ap = staff_context(browser, base, analist).new_page()
+    ap.goto(f"{base}/staf/meldingen/")
+    assert ap.get_by_role("link", name="csv").is_visible()
+    check(ap, "lijst analist")
+    ap.goto(f"{base}/staf/plan/")
+    check(ap, "plan leeg")
+    plan_services.import_plan(load_plan(example_path()), actor="cli:test")
+    ap.reload()
+    check(ap, "plan")
+    ap.locator("main ul a").first.click()
+    assert ap.locator("main svg").count() > 0
+    check(ap, "opgave")
+    ap.goto(f"{base}/staf/plan/dordrecht-ivp-2023-2026/indicator/OND-01/")
+    ap.get_by_label("Waarde", exact=True).fill("11")
+    ap.get_by_label("Bewijs").fill("Voortgangsrapportage")
+    ap.get_by_role("button", name="Vastleggen").click()
+    assert ap.get_by_role("cell", name="Voortgangsrapportage").is_visible()
+    check(ap, "indicator met realisatie")
+    ap.get_by_label("Waarde", exact=True).fill("veel")
+    ap.get_by_label("Bewijs").fill("Rapport")
+    ap.get_by_role("button", name="Vastleggen").click()
+    assert ap.locator(".error").count() > 0
+    check(ap, "realisatie geweigerd")
+    ap.get_by_label("Streefwaarden").fill("twintig")
+    ap.get_by_role("button", name="Definitie opslaan").click()
+    assert ap.locator(".error").count() > 0
+    check(ap, "definitie geweigerd")
+
+    # Beheerder: the audit log, all and searched.
+    bp = staff_context(browser, base, beheerder).new_page()
+    bp.goto(f"{base}/staf/")
+    bp.get_by_role("link", name="Auditlog").click()
+    assert bp.locator("tbody tr").count() > 0
+    check(bp, "auditlog")
+    bp.get_by_label("Medewerker").fill("lid")
+    bp.get_by_label("Actie").select_option("view_original")
+    bp.get_by_role("button", name="Zoek").click()
+    assert bp.locator("tbody tr").count() == 1
+    check(bp, "auditlog gezocht")
+
+    assert {k: v for k, v in found.items() if v} == {}, json.dumps(found, indent=1)
