@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from typing import Any
 
@@ -43,7 +44,7 @@ def test_followup_code_maps_each_draw_to_one_code_and_redraws_the_biased_top(
     space = len(services.CODE_ALPHABET) ** services.CODE_LENGTH
     limit = (2**64 // space) * space
     draws = iter([2**64 - 1, limit, 0, space - 1, space, 31 + 2])  # the first two are in the biased top
-    monkeypatch.setattr(services.secrets, "randbits", lambda _bits: next(draws))
+    monkeypatch.setattr(secrets, "randbits", lambda _bits: next(draws))
     assert services.new_followup_code() == "AAAA-AAAA-AAAA"  # 0, after two redraws
     assert services.new_followup_code() == "9999-9999-9999"  # the largest value
     assert services.new_followup_code() == "AAAA-AAAA-AAAA"  # space wraps to 0
