@@ -40,6 +40,16 @@ def test_database_url_prepare_threshold(query: str, expected: int | None) -> Non
     assert db["OPTIONS"]["prepare_threshold"] == expected
 
 
+def test_database_url_errors_do_not_show_the_password() -> None:
+    with pytest.raises(ConfigError) as error:
+        env.parse_database_url("postgres://ivp:Geheim-123@db.example.nl:notaport/ivp")
+    assert "Geheim-123" not in str(error.value)
+    assert "postgres://ivp:***@db.example.nl:notaport/ivp" in str(error.value)
+    with pytest.raises(ConfigError) as error:
+        env.parse_database_url("postgres://ivp:Geheim-123@db.example.nl/ivp?prepare_threshold=x")
+    assert "Geheim-123" not in str(error.value)
+
+
 def test_database_url_prepare_threshold_refused() -> None:
     with pytest.raises(ConfigError, match="prepare_threshold='vijf'"):
         env.parse_database_url("postgres://ivp@127.0.0.1/ivp?prepare_threshold=vijf")

@@ -7,6 +7,7 @@ Every setting read here is declared in :data:`SETTINGS` with its default and a d
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,11 @@ def env_rate(name: str, default: str, doc: str) -> tuple[int, int]:
     return count, seconds
 
 
+def _redact(url: str) -> str:
+    """The URL with its password replaced by ***: error messages end up in terminals and logs."""
+    return re.sub(r"(//[^/@]*?:)[^/@]*@", r"\1***@", url, count=1)
+
+
 def _prepare_threshold(url: str, value: str) -> int | None:
     """psycopg's prepare_threshold: executions before a statement is prepared; ``none`` disables.
 
@@ -104,7 +110,7 @@ def _prepare_threshold(url: str, value: str) -> int | None:
         threshold = -1
     if threshold < 0:
         raise ConfigError(
-            f"DATABASE_URL {url!r}: prepare_threshold={value!r} is geen aantal; gebruik een getal >= 0 of none."
+            f"DATABASE_URL {_redact(url)!r}: prepare_threshold={value!r} is geen aantal; gebruik een getal >= 0 of none."
         )
     return threshold
 
@@ -125,7 +131,7 @@ def parse_database_url(url: str, *, base: Path | None = None) -> dict[str, Any]:
             return {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
         if raw in ("", "/"):
             raise ConfigError(
-                f"DATABASE_URL {url!r}: geen bestandsnaam; gebruik sqlite:///pad/naar/app.sqlite3."
+                f"DATABASE_URL {_redact(url)!r}: geen bestandsnaam; gebruik sqlite:///pad/naar/app.sqlite3."
             )
         # As dj-database-url: sqlite:///relative.sqlite3 and sqlite:////absolute/path.sqlite3
         name = Path(raw[1:])
@@ -138,13 +144,13 @@ def parse_database_url(url: str, *, base: Path | None = None) -> dict[str, Any]:
         }
     if scheme in ("postgres", "postgresql", "pgsql"):
         if not parts.path.strip("/"):
-            raise ConfigError(f"DATABASE_URL {url!r}: de databasenaam ontbreekt.")
+            raise ConfigError(f"DATABASE_URL {_redact(url)!r}: de databasenaam ontbreekt.")
         options: dict[str, Any] = dict(parse_qsl(parts.query))
         options["prepare_threshold"] = _prepare_threshold(url, options.get("prepare_threshold", "5"))
         try:
             port = parts.port
         except ValueError:
-            raise ConfigError(f"DATABASE_URL {url!r}: ongeldige poort.") from None
+            raise ConfigError(f"DATABASE_URL {_redact(url)!r}: ongeldige poort.") from None
         return {
             "ENGINE": "ivp.web.pgbackend",  # Django's, with a health check without round trip
             "NAME": unquote(parts.path.strip("/")),
@@ -157,5 +163,5 @@ def parse_database_url(url: str, *, base: Path | None = None) -> dict[str, Any]:
             "OPTIONS": options,
         }
     raise ConfigError(
-        f"DATABASE_URL {url!r}: onbekend schema {scheme!r}; gebruik sqlite:///... of postgres://..."
+        f"DATABASE_URL {_redact(url)!r}: onbekend schema {scheme!r}; gebruik sqlite:///... of postgres://..."
     )
