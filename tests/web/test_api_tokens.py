@@ -7,6 +7,7 @@ import hashlib
 import importlib
 import io
 import json
+import secrets
 from types import SimpleNamespace
 from typing import Any
 
@@ -248,3 +249,10 @@ def test_migration_carries_drf_tokens_over_hashed_and_drops_their_table(actors: 
     assert _get(key).status_code == 200
     migration.carry_over(apps, SimpleNamespace(connection=connection))  # nothing left to do
     assert ApiToken.objects.count() == 1
+
+
+def test_keys_never_start_with_a_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A prefix starting with "-" would read as an option: ``--intrekken -ENcuByf`` (seen in CI)."""
+    draws = iter(["-ENcuByf" + "a" * 35, "xENcuByf" + "a" * 35])
+    monkeypatch.setattr(secrets, "token_urlsafe", lambda _n: next(draws))
+    assert services.new_api_key() == "xENcuByf" + "a" * 35

@@ -40,6 +40,18 @@ def create_staff(username: str, password: str, role: Role | str, teams: list[Tea
     return user
 
 
+def new_api_key() -> str:
+    """A 43-character random key that does not start with "-".
+
+    ``token_urlsafe`` uses "-" too; a key or prefix starting with it reads as an option on the command line
+    (``--intrekken -ENcuByf`` failed in CI). Redrawing those (1 in 64) costs well under a bit of the 256.
+    """
+    key = secrets.token_urlsafe(32)
+    while key.startswith("-"):
+        key = secrets.token_urlsafe(32)
+    return key
+
+
 # Staff REST API tokens. The key is 256-bit random (``token_urlsafe(32)``, 43 characters), so a fast hash
 # is enough: a slow password hash protects low-entropy secrets and would only cost time on every request.
 API_TOKEN_PREFIX_LENGTH = 8
@@ -55,7 +67,7 @@ def create_api_token(
     user: User, naam: str = "", *, verloopt: dt.datetime | None = None, actor: Any = "beheer"
 ) -> tuple[ApiToken, str]:
     """Make a token for ``user``; return it and its key (shown once, stored hashed). Audited."""
-    key = secrets.token_urlsafe(32)
+    key = new_api_key()
     with transaction.atomic():
         token = ApiToken.objects.create(
             user=user,
