@@ -166,10 +166,11 @@ def _group(pgid: int) -> list[int]:
     return pids
 
 
-def _machine_busy() -> float:
-    """CPU seconds all cores spent not idle since boot."""
+def _machine_busy() -> tuple[float, float]:
+    """CPU seconds since boot: all cores busy in this VM, and stolen by the hypervisor (steal)."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return (sum(values[:8]) - values[3] - values[4]) / TICK
+    steal = values[7]
+    return (sum(values[:7]) - values[3] - values[4]) / TICK, steal / TICK
 
 
 def _cpu_probe_ms() -> float:
@@ -191,7 +192,7 @@ def _uptime() -> str:
 
 
 class CpuMeter:
-    """CPU seconds of server, database backends, load generator and the rest of the machine over a window."""
+    """CPU seconds of server, database backends, load generator, the rest of the VM and steal over a window."""
 
     def __init__(self, server_pgid: int, db_url: str) -> None:
         self.server_pgid, self.db_url = server_pgid, db_url
@@ -203,7 +204,7 @@ class CpuMeter:
             ).fetchall()
         return [int(r[0]) for r in rows]
 
-    def _sample(self) -> tuple[float, dict[int, float], float, float]:
+    def _sample(self) -> tuple[float, dict[int, float], float, tuple[float, float]]:
         server = sum(_proc_cpu(pid) for pid in _group(self.server_pgid))
         backends = {pid: _proc_cpu(pid) for pid in self._backends()}
         usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -221,7 +222,8 @@ class CpuMeter:
         server = after[0] - self.before[0]
         database = sum(after[1][pid] - self.before[1].get(pid, 0.0) for pid in after[1])
         loadgen = after[2] - self.before[2]
-        machine = after[3] - self.before[3]
+        machine = after[3][0] - self.before[3][0]
+        steal = after[3][1] - self.before[3][1]
         cores = os.cpu_count() or 1
         return {
             "wall_s": round(wall, 2),
@@ -230,6 +232,7 @@ class CpuMeter:
                 "postgres_backends": round(database, 2),
                 "load_generator": round(loadgen, 2),
                 "other": round(max(0.0, machine - server - database - loadgen), 2),
+                "steal": round(steal, 2),  # taken by the hypervisor for other guests
                 "machine_capacity": round(wall * cores, 2),
             },
             "cpu_probe_ms": [self.probe_before, _cpu_probe_ms()],
