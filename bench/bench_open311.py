@@ -251,8 +251,9 @@ class Load:
 
     TIMEOUT = 10.0  # a request unanswered this long counts as an error and its connection is dropped
 
-    def __init__(self, port: int, key: str, connections: int) -> None:
+    def __init__(self, port: int, key: str, connections: int, per_connection: int = 0) -> None:
         self.port, self.connections = port, connections
+        self.per_connection = per_connection  # close and reconnect after this many answers (0: never)
         self.latencies: list[float] = []
         self.acked: list[int] = []
         self.errors = 0
@@ -315,6 +316,7 @@ class _Client(asyncio.Protocol):
         self.buffer = b""
         self.started = 0.0
         self.failed = False
+        self.answered = 0
         self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -356,7 +358,8 @@ class _Client(asyncio.Protocol):
             self.load.acked.append(int(json.loads(payload)[0]["service_request_id"]))
         else:
             self.load.error(status_line.decode(errors="replace").strip()[9:])
-        if close:
+        self.answered += 1
+        if close or self.answered == self.load.per_connection:  # a new client: a new connection
             self.started = 0.0
             assert self.transport is not None
             self.transport.close()
@@ -389,6 +392,14 @@ def main() -> None:
     parser.add_argument("--worker-class", default="gthread")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--per-connection",
+        type=int,
+        default=20,
+        help="submissions per connection before it is closed and a new one opened (0: keep it for the run); "
+        "apps submit a few reports and go, and gunicorn binds a kept-alive connection to the worker that "
+        "accepted it, so 16 everlasting connections measure the luck of their split over the workers",
+    )
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--port", type=int, default=18311)
     parser.add_argument(
@@ -426,7 +437,7 @@ def run(args: argparse.Namespace, base: str) -> dict[str, object]:
         asyncio.run(Load(args.port, key, 4).run(2))  # warm-up: imports, connections
         asyncio.run(Load(args.port, key, args.connections).run(1))  # every worker thread connected
         meter = CpuMeter(proc.pid, db_url)
-        load = Load(args.port, key, args.connections)
+        load = Load(args.port, key, args.connections, args.per_connection)
         meter.start()
         asyncio.run(load.run(args.seconds))
         cpu = meter.stop()
@@ -445,7 +456,7 @@ def run(args: argparse.Namespace, base: str) -> dict[str, object]:
     # Crash run: SIGKILL the whole server a third of the way in, restart, keep loading for another
     # half run after the new server answers requests (the restart itself is bounded by _start).
     proc = _start(env, args.port, args)
-    crash = Load(args.port, key, args.connections)
+    crash = Load(args.port, key, args.connections, args.per_connection)
     restart: dict[str, float] = {}
 
     async def crash_run() -> None:
@@ -487,6 +498,7 @@ def run(args: argparse.Namespace, base: str) -> dict[str, object]:
     lost = sorted(set(crash.acked) - present)
     return {
         "workers": args.workers,
+        "per_connection": args.per_connection,
         "worker_class": args.worker_class,
         "threads": args.threads,
         "connections": args.connections,
