@@ -26,6 +26,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from ivp.web.accounts import permissions
+from ivp.web.accounts.services import hash_api_token
 from ivp.web.audit import services as audit
 from ivp.web.audit.models import Action
 from ivp.web.inserts import Linked, insert_linked
@@ -89,12 +90,12 @@ def hash_code(code: str) -> str:
 
 
 def hash_api_key(key: str) -> str:
-    """SHA-256 of an API key: keys are 256-bit random (``token_urlsafe(32)``), so a fast hash is safe.
+    """SHA-256 of an Open311 app key, the same hash as staff API tokens (``accounts.services``).
 
-    A slow password hash (PBKDF2, bcrypt) protects low-entropy passwords; for a random key it only costs
-    time on every request. The lookup is by the hash, so no key is ever compared character by character.
+    Keys are 256-bit random (``token_urlsafe(32)``), so a fast hash is safe: a slow password hash protects
+    low-entropy passwords and would only cost time on every request. The lookup is by the hash.
     """
-    return hashlib.sha256(key.encode()).hexdigest()
+    return hash_api_token(key)
 
 
 # Per-process cache of configuration read on every submission (API keys, categories, routing rules).
