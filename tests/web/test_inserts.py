@@ -6,6 +6,7 @@ Runs on both databases: on PostgreSQL this is the one ``INSERT ... WITH`` statem
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -151,3 +152,29 @@ def test_create_melding_stores_every_row(db: Any) -> None:
     )
     services.create_melding(services.NewMelding(categorie=category, tekst="Zonder contact"))
     assert Contact.objects.count() == 1  # no empty contact row
+
+
+def test_values_of_other_types_are_converted_as_save_converts_them(db: Any) -> None:
+    """Values outside the fast path (int in a text field, Decimal/int coordinates, naive time) go through
+    Django's conversion: stored exactly as ``Model.save()`` stores them."""
+
+    def odd(tag: str) -> tuple[Melding, list[Linked]]:
+        melding, linked = _rows(tag)
+        melding.buurt_code = 5050101
+        melding.lat = Decimal("51.81")  # type: ignore[assignment]
+        melding.lon = 4
+        melding.tijd_tot = dt.datetime(2026, 3, 14, 23, 0)  # naive: Django warns and makes it aware
+        melding.afgehandeld_op = timezone.now().date()
+        return melding, linked
+
+    reference, _ = odd("ref")
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        reference.save()
+    melding, linked = odd("new")
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        insert_linked(melding, linked)
+    stored = Melding.objects.get(pk=melding.pk)
+    assert stored.buurt_code == "5050101"
+    assert (stored.lat, stored.lon) == (51.81, 4.0)
+    differing = ("tekst", "volgcode_hash", "extern_id", "gewijzigd")
+    assert _stored(melding, *differing) == _stored(reference, *differing)
