@@ -54,7 +54,10 @@ def _seeded() -> None:
 def _clear_cache() -> None:
     from django.core.cache import cache
 
+    from ivp.web.meldingen import ratelimit
+
     cache.clear()
+    ratelimit.reset()
 
 
 @pytest.fixture
