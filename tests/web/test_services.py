@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from collections import Counter
 from typing import Any
@@ -76,6 +78,17 @@ def test_create_stores_hashed_code_history_and_audit(db: Any) -> None:
         "contact": False,
     }
     assert not Contact.objects.exists()
+
+
+def test_stored_code_hash_is_hmac_sha256_of_the_normalised_code(db: Any, settings: Any) -> None:
+    """Codes handed out earlier must keep working: the stored hash is HMAC-SHA256 (key SECRET_KEY) of
+    the code without dashes, in upper case, computed here the long way round."""
+    melding, code = services.create_melding(_new())
+    expected = hmac.new(
+        settings.SECRET_KEY.encode(), code.replace("-", "").encode(), hashlib.sha256
+    ).hexdigest()
+    assert melding.volgcode_hash == expected
+    assert Melding.objects.get(pk=melding.pk).volgcode_hash == expected
 
 
 def test_contact_details_are_stored_apart(db: Any) -> None:
