@@ -109,7 +109,8 @@ def _start(env: dict[str, str], port: int, args: argparse.Namespace) -> subproce
     proc = subprocess.Popen(
         [PY, "-m", "gunicorn", "ivp.web.wsgi:application", "--bind", f"{HOST}:{port}",
          "--workers", str(args.workers), "--worker-class", args.worker_class, "--threads", str(args.threads),
-         "--keep-alive", "30", "--backlog", "256", "--preload", "--log-level", "warning"],
+         "--keep-alive", "30", "--backlog", "256", "--preload", "--log-level", "warning",
+         "--http-parser", args.http_parser],
         env=env, cwd=REPO, start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -118,6 +119,17 @@ def _start(env: dict[str, str], port: int, args: argparse.Namespace) -> subproce
             return proc
         time.sleep(0.2)
     raise RuntimeError("gunicorn did not start")
+
+
+def _parser_in_use(setting: str) -> str:
+    """The HTTP parser gunicorn uses with this setting: its C parser when importable (auto) or required."""
+    if setting == "python":
+        return "python"
+    try:
+        import gunicorn_h1c  # optional, as in gunicorn
+    except ImportError:
+        return "python"
+    return f"gunicorn_h1c {getattr(gunicorn_h1c, '__version__', '?')}"
 
 
 def _answers(port: int) -> bool:
@@ -400,6 +412,13 @@ def main() -> None:
         "apps submit a few reports and go, and gunicorn binds a kept-alive connection to the worker that "
         "accepted it, so 16 everlasting connections measure the luck of their split over the workers",
     )
+    parser.add_argument(
+        "--http-parser",
+        choices=["auto", "fast", "python"],
+        default="auto",
+        help="gunicorn's HTTP parser: auto takes the C parser (gunicorn_h1c) when installed",
+    )
+    parser.add_argument("--no-crash", action="store_true", help="skip the kill -9 run (A/B comparisons)")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--port", type=int, default=18311)
     parser.add_argument(
@@ -420,7 +439,7 @@ def main() -> None:
     print(json.dumps(result, indent=2))
     crash = result["crash"]
     assert isinstance(crash, dict)
-    if crash["lost"] or crash["meldingen_without_history"] or crash["acknowledged_without_audit"]:
+    if crash and (crash["lost"] or crash["meldingen_without_history"] or crash["acknowledged_without_audit"]):
         sys.exit(1)
 
 
@@ -452,6 +471,20 @@ def run(args: argparse.Namespace, base: str) -> dict[str, object]:
         "p99_ms": round(_pct(load.latencies, 0.99), 1),
         **cpu,
     }
+
+    setup = {
+        "workers": args.workers,
+        "per_connection": args.per_connection,
+        "worker_class": args.worker_class,
+        "threads": args.threads,
+        "http_parser": _parser_in_use(args.http_parser),
+        "connections": args.connections,
+        "seconds": args.seconds,
+        "cpus": os.cpu_count(),
+        "database": _db_settings(db_url),
+    }
+    if args.no_crash:
+        return {**setup, "sustained": sustained, "crash": {}}
 
     # Crash run: SIGKILL the whole server a third of the way in, restart, keep loading for another
     # half run after the new server answers requests (the restart itself is bounded by _start).
@@ -497,14 +530,7 @@ def run(args: argparse.Namespace, base: str) -> dict[str, object]:
         }
     lost = sorted(set(crash.acked) - present)
     return {
-        "workers": args.workers,
-        "per_connection": args.per_connection,
-        "worker_class": args.worker_class,
-        "threads": args.threads,
-        "connections": args.connections,
-        "seconds": args.seconds,
-        "cpus": os.cpu_count(),
-        "database": _db_settings(db_url),
+        **setup,
         "sustained": sustained,
         "crash": {
             "acknowledged": len(crash.acked),
