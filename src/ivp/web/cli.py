@@ -30,6 +30,11 @@ def _migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
+# One access-log line per request without personal data or secrets: no client address, user agent or
+# referrer, and the path without its query string (Open311 apps may send their api_key there). The request
+# id links a line to the audit rows of that request.
+ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms id=%({x-request-id}o)s'
+
 _workspace = click.option(
     "--workspace",
     "-w",
@@ -43,8 +48,11 @@ _workspace = click.option(
 @click.option("--port", type=int, default=8000, show_default=True, help=_("Poort op 127.0.0.1."))
 @click.option("--host", default="127.0.0.1", show_default=True, help=_("Adres om op te luisteren."))
 @click.option("--workers", type=int, default=2, show_default=True, help=_("Aantal gunicorn-processen."))
+@click.option(
+    "--threads", type=int, default=2, show_default=True, help=_("Aantal threads per gunicorn-proces.")
+)
 @_workspace
-def serve(port: int, host: str, workers: int, workspace: Path | None) -> None:
+def serve(port: int, host: str, workers: int, threads: int, workspace: Path | None) -> None:
     setup(workspace)
     _migrate()
     from django.conf import settings
@@ -69,9 +77,11 @@ def serve(port: int, host: str, workers: int, workspace: Path | None) -> None:
             "--worker-class",
             "gthread",
             "--threads",
-            "4",
+            str(threads),
             "--access-logfile",
             "-",
+            "--access-logformat",
+            ACCESS_LOG_FORMAT,
         ],
     )
 
