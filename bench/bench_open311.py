@@ -6,7 +6,7 @@ process) and everything else on the machine, plus ``uptime`` before and after. P
 kills the whole gunicorn process group with SIGKILL mid-load, restarts it, and then checks that every
 acknowledged report (HTTP 201 with an id) is in the database, with its history row and its audit row.
 
-    .venv/bin/python bench/bench_open311.py [--workers 3] [--threads 2] [--connections 16] [--seconds 20]
+    .venv/bin/python bench/bench_open311.py [--workers 2] [--threads 2] [--connections 16] [--seconds 20]
         [--durable-db]
 
 Needs PostgreSQL: IVP_TEST_DATABASE_URL, or scripts/start-postgres is run (a test cluster with fsync=off and
@@ -400,9 +400,9 @@ def _pct(values: list[float], q: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)  # as ivp serve
     parser.add_argument("--worker-class", default="gthread")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2)  # as ivp serve
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument(
         "--per-connection",
