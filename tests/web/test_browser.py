@@ -14,7 +14,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
 
 from ivp.plan.yaml_io import example_path, load_plan
 from ivp.web.audit.models import AuditEvent
@@ -162,8 +162,32 @@ DANGLING_IDREFS = """() => [...document.querySelectorAll('[aria-describedby], [a
         .filter(id => id && !document.getElementById(id)).map(id => `${el.id || el.tagName}: ${id}`))"""
 
 
-def staff_context(browser: Browser, base: str, user: Any) -> BrowserContext:
-    """A desktop browser context logged in as ``user``, past the TOTP step (as the ``login`` fixture)."""
+# Elements sticking out past the right edge when the page scrolls sideways (WCAG 1.4.10 reflow).
+OVERFLOW = """() => document.documentElement.scrollWidth <= window.innerWidth ? [] :
+    [...document.querySelectorAll('body *')].filter(el => el.getBoundingClientRect().right > window.innerWidth)
+        .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className ? '.' + el.className : ''))"""
+PHONE: ViewportSize = {"width": 375, "height": 740}
+Problems = list[tuple[str, str, list[Any]]]
+
+
+def page_problems(p: Page, name: str) -> Problems:
+    """Axe violations, aria idrefs that point nowhere, sideways scrolling; asserts exactly one h1."""
+    p.wait_for_load_state()
+    assert p.locator("h1").count() == 1, f"{name}: {p.url}"
+    # axe only asks for review when aria-describedby points nowhere; a form hint must be linked.
+    dangling = p.evaluate(DANGLING_IDREFS)
+    overflow = p.evaluate(OVERFLOW)
+    return (
+        axe_violations(p)
+        + ([("dangling-idref", "serious", dangling)] if dangling else [])
+        + ([("horizontal-overflow", "serious", overflow)] if overflow else [])
+    )
+
+
+def staff_context(
+    browser: Browser, base: str, user: Any, viewport: ViewportSize | None = None
+) -> BrowserContext:
+    """A browser context (desktop unless ``viewport``) logged in as ``user``, past the TOTP step."""
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
@@ -171,7 +195,7 @@ def staff_context(browser: Browser, base: str, user: Any) -> BrowserContext:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     assert session.session_key is not None
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, locale="nl-NL")
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": base}])
     return context
 
@@ -188,14 +212,10 @@ def test_staff_pages_are_accessible(page: Page, live_server: Any, categories: No
     make_melding(team=team, status="in_behandeling")
     browser = page.context.browser
     assert browser is not None
-    found: dict[str, list[tuple[str, str, list[Any]]]] = {}
+    found: dict[str, Problems] = {}
 
     def check(p: Page, name: str) -> None:
-        p.wait_for_load_state()
-        assert p.locator("h1").count() == 1, f"{name}: {p.url}"
-        # axe only asks for review when aria-describedby points nowhere; a form hint must be linked.
-        dangling = p.evaluate(DANGLING_IDREFS)
-        found[name] = axe_violations(p) + ([("dangling-idref", "serious", dangling)] if dangling else [])
+        found[name] = page_problems(p, name)
 
     # Behandelaar: home, triage list with filters, detail with both forms, original, a refused form.
     sp = staff_context(browser, base, lid).new_page()
@@ -274,4 +294,41 @@ def test_staff_pages_are_accessible(page: Page, live_server: Any, categories: No
     assert bp.locator("tbody tr").count() == 1
     check(bp, "auditlog gezocht")
 
+    assert {k: v for k, v in found.items() if v} == {}, json.dumps(found, indent=1)
+
+
+def test_staff_pages_at_phone_width(page: Page, live_server: Any, categories: None) -> None:
+    """Staff pages on a phone: axe, and nothing wider than the screen (wide tables scroll in place)."""
+    base = live_server.url
+    team = make_team(naam="Handhaving")
+    lid = make_user(username="lid", role="behandelaar", teams=[team])
+    melding = make_melding(team=team, behandelaar=lid)
+    make_melding(team=team, status="in_behandeling")
+    browser = page.context.browser
+    assert browser is not None
+    sp = staff_context(browser, base, lid, viewport=PHONE).new_page()
+    found: dict[str, Problems] = {}
+    for name, path in [
+        ("home", "/staf/"),
+        ("lijst", "/staf/meldingen/"),
+        ("detail", f"/staf/meldingen/{melding.pk}/"),
+    ]:
+        sp.goto(base + path)
+        found[name] = page_problems(sp, name)
+    sp.get_by_label("Antwoord aan de melder").fill("   ")
+    sp.get_by_role("button", name="Antwoord versturen").click()
+    found["antwoord geweigerd"] = page_problems(sp, "antwoord geweigerd")
+
+    # The other wide tables: the plan (analist) and the audit log (beheerder).
+    plan_services.import_plan(load_plan(example_path()), actor="cli:test")
+    analist = make_user(username="analist", role="analist")
+    ap = staff_context(browser, base, analist, viewport=PHONE).new_page()
+    ap.goto(f"{base}/staf/plan/")
+    found["plan"] = page_problems(ap, "plan")
+    ap.goto(f"{base}/staf/plan/dordrecht-ivp-2023-2026/indicator/OND-01/")
+    found["indicator"] = page_problems(ap, "indicator")
+    beheerder = make_user(username="beheerder", role="beheerder")
+    bp = staff_context(browser, base, beheerder, viewport=PHONE).new_page()
+    bp.goto(f"{base}/staf/audit/")
+    found["auditlog"] = page_problems(bp, "auditlog")
     assert {k: v for k, v in found.items() if v} == {}, json.dumps(found, indent=1)
