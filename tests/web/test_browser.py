@@ -81,7 +81,7 @@ def test_report_follow_up_and_staff_answer(page: Page, live_server: Any, categor
     assert_accessible(page)
     page.get_by_label("Wat is er gebeurd?").fill("Jan de Vries riep mij na, bel 06-12345678.")
     page.get_by_role("button", name="Melding versturen").click()
-    assert page.locator(".error-summary").is_visible()
+    assert page.locator("#fouten-titel").inner_text() == "Controleer uw melding"
     assert (
         page.get_by_label("Wat is er gebeurd?").input_value() == "Jan de Vries riep mij na, bel 06-12345678."
     )
@@ -250,7 +250,8 @@ def test_staff_pages_are_accessible(page: Page, live_server: Any, categories: No
     sp.goto(f"{base}/staf/meldingen/{melding.pk}/")
     sp.get_by_label("Antwoord aan de melder").fill("   ")  # passes the browser's check, not the server's
     sp.get_by_role("button", name="Antwoord versturen").click()
-    assert sp.locator(".error-summary").is_visible()
+    # The staff heading, not the one for residents ("Controleer uw melding").
+    assert sp.locator("#fouten-titel").inner_text() == "Controleer het formulier"
     check(sp, "antwoord geweigerd")
 
     # Analist: the list with export links, the plan before and after import, an indicator with both forms.
