@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect, sync_playwright
 
 from ivp.plan.yaml_io import example_path, load_plan
 from ivp.web.audit.models import AuditEvent
@@ -182,6 +183,59 @@ def page_problems(p: Page, name: str) -> Problems:
         + ([("dangling-idref", "serious", dangling)] if dangling else [])
         + ([("horizontal-overflow", "serious", overflow)] if overflow else [])
     )
+
+
+def test_login_pages_are_accessible(page: Page, live_server: Any) -> None:
+    """On a phone: login, refused password, second factor (enrolment, enrolled, refused code), lockout."""
+    base = live_server.url
+    make_user(username="lid", role="behandelaar")  # IVP_2FA_ROLES: a behandelaar needs TOTP
+    found: dict[str, Problems] = {}
+
+    def log_in(p: Page, password: str) -> None:
+        p.get_by_label("Gebruikersnaam").fill("lid")
+        p.get_by_label("Wachtwoord").fill(password)
+        with p.expect_navigation():
+            p.get_by_role("button", name="Inloggen").click()
+
+    page.goto(f"{base}/account/inloggen/")
+    found["inloggen"] = page_problems(page, "inloggen")
+    log_in(page, "fout")
+    assert page.locator("#fouten-titel").inner_text() == "Inloggen is niet gelukt"
+    for label in ("Gebruikersnaam", "Wachtwoord"):  # autofocus lands in a field: it carries the message
+        expect(page.get_by_label(label)).to_have_accessible_description(re.compile("klopt niet"))
+    found["wachtwoord geweigerd"] = page_problems(page, "wachtwoord geweigerd")
+    log_in(page, "een-lang-wachtwoord-123")
+    page.wait_for_url("**/tweede-factor/")
+    assert page.locator("#otp-secret").is_visible()
+    found["tweede factor koppelen"] = page_problems(page, "tweede factor koppelen")
+    device = TOTPDevice.objects.get(user__username="lid")
+    page.get_by_label("Code uit uw authenticator-app").fill(f"{totp(device.bin_key):06d}")
+    page.get_by_role("button", name="Bevestigen").click()
+    page.wait_for_url("**/staf/")
+    page.get_by_role("button", name="Uitloggen").click()
+    log_in(page, "een-lang-wachtwoord-123")
+    page.wait_for_url("**/tweede-factor/")
+    assert page.locator("#otp-secret").count() == 0
+    found["tweede factor"] = page_problems(page, "tweede factor")
+    # Last: after a refused code django-otp throttles the device for a while.
+    page.get_by_label("Code uit uw authenticator-app").fill(f"{(totp(device.bin_key) + 1) % 1_000_000:06d}")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bevestigen").click()
+    assert page.locator("#fouten-titel").inner_text() == "Controleer de code"
+    expect(page.get_by_label("Code uit uw authenticator-app")).to_have_accessible_description(
+        re.compile("Deze code klopt niet")
+    )
+    found["code geweigerd"] = page_problems(page, "code geweigerd")
+
+    # django-axes: the last allowed failure answers with the lockout page (429).
+    page.context.clear_cookies()
+    page.goto(f"{base}/account/inloggen/")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(page, "fout")
+    assert page.get_by_role("heading", name="Inloggen tijdelijk geblokkeerd").is_visible()
+    found["geblokkeerd"] = page_problems(page, "geblokkeerd")
+
+    assert {k: v for k, v in found.items() if v} == {}, json.dumps(found, indent=1)
 
 
 def staff_context(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +17,17 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("Dit account is niet actief."),
     }
+
+    def clean(self) -> dict[str, Any]:
+        """On a refused login, link both fields to the message in the error summary (the first item)."""
+        try:
+            return super().clean()
+        except ValidationError:
+            for name in ("username", "password"):
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": "fout-formulier-1"}
+                )
+            raise
 
 
 class TokenForm(forms.Form):
