@@ -81,3 +81,4 @@ def test_serve_answers_and_logs_no_addresses_or_query_strings(tmp_path: Path) ->
     access_lines = [line for line in text.splitlines() if '"GET ' in line]
     assert len(access_lines) >= 2  # the readiness check and the Open311 request
     assert not any("127.0.0.1 " in line or "127.0.0.1:" in line for line in access_lines)
+    assert "Control socket" not in text  # not opened: nothing uses it

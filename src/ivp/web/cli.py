@@ -82,6 +82,9 @@ def serve(port: int, host: str, workers: int, threads: int, workspace: Path | No
             "-",
             "--access-logformat",
             ACCESS_LOG_FORMAT,
+            # gunicorn's control socket (~/.gunicorn/gunicorn.ctl) is not used; a second instance under the
+            # same user would take over its path and the first would remove the second's socket on exit.
+            "--no-control-socket",
         ],
     )
 
