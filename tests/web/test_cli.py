@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -56,3 +57,13 @@ def test_import_bad_file_names_the_problem(db: Any, tmp_path: Path) -> None:
     assert info.value.code == "tijd_ongeldig"
     assert info.value.record == 2
     assert not Melding.objects.exists()
+
+
+def test_open311_keys_are_drawn_as_staff_api_keys(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One key generator for apps and staff: a key starting with "-" is drawn again."""
+    draws = iter(["-ENcuByf" + "a" * 35, "xENcuByf" + "a" * 35])
+    monkeypatch.setattr(secrets, "token_urlsafe", lambda _n: next(draws))
+    client, key = services.create_open311_client("MeldApp")
+    assert key == "xENcuByf" + "a" * 35
+    assert client.key_prefix == "xENcuByf"
+    assert services.client_for_key(key) == client

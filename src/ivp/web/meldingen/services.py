@@ -25,7 +25,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from ivp.web.accounts import permissions
-from ivp.web.accounts.services import hash_api_token
+from ivp.web.accounts.services import hash_api_token, new_api_key
 from ivp.web.audit import services as audit
 from ivp.web.audit.models import Action
 from ivp.web.inserts import Linked, insert_linked
@@ -90,7 +90,7 @@ def hash_code(code: str) -> str:
 def hash_api_key(key: str) -> str:
     """SHA-256 of an Open311 app key, the same hash as staff API tokens (``accounts.services``).
 
-    Keys are 256-bit random (``token_urlsafe(32)``), so a fast hash is safe: a slow password hash protects
+    Keys are 256-bit random (``accounts.services.new_api_key``), so a fast hash is safe: a slow password hash protects
     low-entropy passwords and would only cost time on every request. The lookup is by the hash.
     """
     return hash_api_token(key)
@@ -433,8 +433,8 @@ def erase_personal_data(now: dt.datetime | None = None) -> int:
 
 
 def create_open311_client(naam: str) -> tuple[Open311Client, str]:
-    """Register an app; return it and its API key (shown once, stored hashed)."""
-    key = secrets.token_urlsafe(32)
+    """Register an app; return it and its API key (shown once, stored hashed), drawn as staff API keys."""
+    key = new_api_key()
     with transaction.atomic():
         client = Open311Client.objects.create(naam=naam, key_prefix=key[:8], key_hash=hash_api_key(key))
         audit.record("beheer", Action.CREATE, "open311client", client.pk, after={"naam": naam})
