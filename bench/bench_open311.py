@@ -431,11 +431,7 @@ def main() -> None:
         with _durable_cluster(args.durable_port) as base:
             result = run(args, base)
     else:
-        base = (
-            os.environ.get("IVP_TEST_DATABASE_URL")
-            or subprocess.check_output(["bash", "scripts/start-postgres"], cwd=REPO, text=True).strip()
-        )
-        result = run(args, base)
+        result = run(args, cluster_url())
     print(json.dumps(result, indent=2))
     crash = result["crash"]
     assert isinstance(crash, dict)
@@ -443,13 +439,27 @@ def main() -> None:
         sys.exit(1)
 
 
-def run(args: argparse.Namespace, base: str) -> dict[str, object]:
+def cluster_url() -> str:
+    """Base URL of the test cluster: IVP_TEST_DATABASE_URL, or the one scripts/start-postgres starts."""
+    return (
+        os.environ.get("IVP_TEST_DATABASE_URL")
+        or subprocess.check_output(["bash", "scripts/start-postgres"], cwd=REPO, text=True).strip()
+    )
+
+
+def prepare(base: str, app: str) -> tuple[str, dict[str, str], str]:
+    """A fresh, migrated bench database with an Open311 key for ``app``: its URL, the server env, the key."""
     db_url = _database(base)
     env = _env(db_url)
     subprocess.run([PY, "-m", "ivp.cli", "manage", "migrate", "-v", "0"], env=env, cwd=REPO, check=True)
     key = subprocess.check_output(
-        [PY, "-m", "ivp.cli", "open311", "key", "create", "bench"], env=env, cwd=REPO, text=True
+        [PY, "-m", "ivp.cli", "open311", "key", "create", app], env=env, cwd=REPO, text=True
     ).strip()
+    return db_url, env, key
+
+
+def run(args: argparse.Namespace, base: str) -> dict[str, object]:
+    db_url, env, key = prepare(base, "bench")
 
     proc = _start(env, args.port, args)
     try:

@@ -21,10 +21,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
 import statistics
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,21 +69,7 @@ def main() -> None:
     args = parser.parse_args()
     sources = dict(item.split("=", 1) for item in args.src)
     setups = _setups(args.setups, sources)
-    base = (
-        os.environ.get("IVP_TEST_DATABASE_URL")
-        or subprocess.check_output(["bash", "scripts/start-postgres"], cwd=open311.REPO, text=True).strip()
-    )
-    db_url = open311._database(base)
-    env = open311._env(db_url)
-    subprocess.run(
-        [open311.PY, "-m", "ivp.cli", "manage", "migrate", "-v", "0"], env=env, cwd=open311.REPO, check=True
-    )
-    key = subprocess.check_output(
-        [open311.PY, "-m", "ivp.cli", "open311", "key", "create", "interleaved"],
-        env=env,
-        cwd=open311.REPO,
-        text=True,
-    ).strip()
+    db_url, env, key = open311.prepare(open311.cluster_url(), "interleaved")
     servers = []
     try:
         for index, setup in enumerate(setups):
