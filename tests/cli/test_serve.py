@@ -82,3 +82,12 @@ def test_serve_answers_and_logs_no_addresses_or_query_strings(tmp_path: Path) ->
     assert len(access_lines) >= 2  # the readiness check and the Open311 request
     assert not any("127.0.0.1 " in line or "127.0.0.1:" in line for line in access_lines)
     assert "Control socket" not in text  # not opened: nothing uses it
+
+
+def test_serve_refuses_impossible_numbers_before_starting(tmp_path: Path) -> None:
+    """Zero threads or workers, or a port beyond 65535: a Dutch error naming the option, exit 2, no
+    gunicorn traceback ("Worker failed to boot")."""
+    for option, value in (("--threads", "0"), ("--workers", "0"), ("--port", "70000")):
+        result = CliRunner().invoke(main, ["serve", "--workspace", str(tmp_path), option, value])
+        assert result.exit_code == 2, result.output
+        assert f"Ongeldige waarde voor '{option}': {value}" in result.output

@@ -45,11 +45,23 @@ _workspace = click.option(
 
 
 @click.command("serve", help=_("Start de webapp (meldpunt en staf) voor een werkmap."))
-@click.option("--port", type=int, default=8000, show_default=True, help=_("Poort op 127.0.0.1."))
-@click.option("--host", default="127.0.0.1", show_default=True, help=_("Adres om op te luisteren."))
-@click.option("--workers", type=int, default=2, show_default=True, help=_("Aantal gunicorn-processen."))
 @click.option(
-    "--threads", type=int, default=2, show_default=True, help=_("Aantal threads per gunicorn-proces.")
+    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help=_("Poort op 127.0.0.1.")
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help=_("Adres om op te luisteren."))
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help=_("Aantal gunicorn-processen."),
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help=_("Aantal threads per gunicorn-proces."),
 )
 @_workspace
 def serve(port: int, host: str, workers: int, threads: int, workspace: Path | None) -> None:
