@@ -4,7 +4,6 @@ open311 key create, and ``manage`` for Django's management commands (e.g. ``ivp_
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import click
@@ -25,15 +24,10 @@ def setup(workspace: Path | None) -> None:
 
 
 def _migrate() -> None:
-    from django.core.management import call_command
+    from ivp.web.server import migrate
 
-    call_command("migrate", interactive=False, verbosity=0)
+    migrate()
 
-
-# One access-log line per request without personal data or secrets: no client address, user agent or
-# referrer, and the path without its query string (Open311 apps may send their api_key there). The request
-# id links a line to the audit rows of that request.
-ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms id=%({x-request-id}o)s'
 
 _workspace = click.option(
     "--workspace",
@@ -65,40 +59,10 @@ _workspace = click.option(
 )
 @_workspace
 def serve(port: int, host: str, workers: int, threads: int, workspace: Path | None) -> None:
-    setup(workspace)
-    _migrate()
-    from django.conf import settings
+    from ivp.web.server import run
 
-    click.echo(_("Database: {db}").format(db=settings.DATABASES["default"]["NAME"]))
-    click.echo(
-        _("Meldpunt op http://{host}:{port}/  -  staf op http://{host}:{port}/staf/").format(
-            host=host, port=port
-        )
-    )
-    os.execvp(  # noqa: S606 - replace this process with gunicorn, same environment
-        sys.executable,
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "ivp.web.wsgi:application",
-            "--bind",
-            f"{host}:{port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(threads),
-            "--access-logfile",
-            "-",
-            "--access-logformat",
-            ACCESS_LOG_FORMAT,
-            # gunicorn's control socket (~/.gunicorn/gunicorn.ctl) is not used; a second instance under the
-            # same user would take over its path and the first would remove the second's socket on exit.
-            "--no-control-socket",
-        ],
-    )
+    setup(workspace)
+    run(host=host, port=port, workers=workers, threads=threads)
 
 
 @click.command(
