@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ivp.reports.veiligheidsbeeld.render import render_pdf
+from ivp.reports.core.output import render_pdf
 from tests.reports.conftest import Demo
 from tests.reports.pdfcheck import words_outside
 

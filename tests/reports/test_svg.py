@@ -7,7 +7,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from ivp.reports.veiligheidsbeeld import charts, maps
+from ivp.reports.core import charts
+from ivp.reports.veiligheidsbeeld import maps
 
 NS = "{http://www.w3.org/2000/svg}"
 

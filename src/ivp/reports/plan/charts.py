@@ -12,7 +12,7 @@ from html import escape
 
 from ivp.lib.i18n import _
 from ivp.plan.units import format_value
-from ivp.reports.veiligheidsbeeld.charts import FONT, OKABE_ITO, nice_max
+from ivp.reports.core.svg import FONT, OKABE_ITO, nice_max
 
 
 @dataclass(frozen=True)

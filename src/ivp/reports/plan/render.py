@@ -1,26 +1,25 @@
-"""Render the plan reports to HTML, PDF and DOCX with the Veiligheidsbeeld's templates, CSS and helpers."""
+"""The plan reports (midterm evaluation, council information letter) and their registrations.
+
+HTML and PDF come from the templates ``plan/evaluatie.html`` and ``plan/rib.html``; the DOCX builders
+are here; styles, tables, placeholders and writing the files are the report core's.
+"""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
-from importlib import resources
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-
-from docx import Document
-from docx.shared import Pt
+from typing import Any
 
 from ivp.lib import fmt
-from ivp.lib.files import write_atomic
 from ivp.lib.i18n import _
 from ivp.plan.attainment import status_label
 from ivp.plan.model import Indicator
 from ivp.plan.tracking import IndicatorProgress
 from ivp.plan.units import format_value
+from ivp.reports.core import charts, word
+from ivp.reports.core.output import html, write_report
+from ivp.reports.core.report import Report
 from ivp.reports.plan.context import EvaluationContext, OpgaveSection, RibContext, chart_for
-from ivp.reports.veiligheidsbeeld import charts as vb_charts
-from ivp.reports.veiligheidsbeeld import render as vb
-from ivp.reports.veiligheidsbeeld.docx_writer import _table
 
 FORMATS = ("html", "pdf", "docx")
 
@@ -34,17 +33,17 @@ def _targets_text(ind: Indicator) -> str:
 
 def trend_chart(section: OpgaveSection) -> str:
     series = [
-        vb_charts.Series(
+        charts.Series(
             label=t.title,
             points=tuple(
-                vb_charts.Point(y, v, y in t.provisional) for y, v in zip(t.years, t.values, strict=True)
+                charts.Point(y, v, y in t.provisional) for y, v in zip(t.years, t.values, strict=True)
             ),
         )
         for t in section.trends
     ]
     words = "; ".join(f"{t.title}: {fmt.number(t.values[-1])} in {t.years[-1]}" for t in section.trends)
     first = section.trends[0]
-    return vb_charts.small_multiples(
+    return charts.small_multiples(
         series,
         title=_("Geregistreerde misdrijven, {opgave}").format(opgave=section.opgave.name),
         description=words,
@@ -52,28 +51,15 @@ def trend_chart(section: OpgaveSection) -> str:
     )
 
 
-def _render(template: str, ctx: object) -> str:
-    css = resources.files("ivp.reports").joinpath("static/report.css").read_text(encoding="utf-8")
-    env = vb._template_env()
-    return env.get_template(template).render(
-        ctx=ctx,
-        css=css,
-        status_label=status_label,
-        value=format_value,
-        chart=chart_for,
-        trend_chart=trend_chart,
-        targets_text=_targets_text,
-    )
-
-
-def evaluation_html(ctx: EvaluationContext) -> str:
-    """The midterm evaluation as one self-contained HTML page."""
-    return _render("plan/evaluatie.html", ctx)
-
-
-def rib_html(ctx: RibContext) -> str:
-    """The council information letter as one self-contained HTML page."""
-    return _render("plan/rib.html", ctx)
+def template_names(ctx: object) -> Mapping[str, object]:
+    """What the plan templates use besides ``ctx`` and ``css``."""
+    return {
+        "status_label": status_label,
+        "value": format_value,
+        "chart": chart_for,
+        "trend_chart": trend_chart,
+        "targets_text": _targets_text,
+    }
 
 
 def _indicator_rows(rows: Sequence[IndicatorProgress]) -> list[list[str]]:
@@ -98,12 +84,8 @@ def _indicator_rows(rows: Sequence[IndicatorProgress]) -> list[list[str]]:
 _HEADER = ["Indicator", "Streefwaarde", "Gerealiseerd", "Prognose", "Status"]
 
 
-def _narrative(doc: object, text: str | None, path: str) -> None:
-    if text:
-        for para in vb.plain_text(text):
-            doc.add_paragraph(para)  # type: ignore[attr-defined]
-    else:
-        doc.add_paragraph(_("[Nog te schrijven door de adviseur: {path}]").format(path=path))  # type: ignore[attr-defined]
+def _narrative(doc: Any, text: str | None, path: str) -> None:
+    word.advisor_text(doc, text, path, lists=False)
 
 
 def _counts_rows(rows: Sequence[IndicatorProgress]) -> list[list[str]]:
@@ -119,8 +101,7 @@ def _counts_rows(rows: Sequence[IndicatorProgress]) -> list[list[str]]:
 
 def evaluation_docx(ctx: EvaluationContext) -> bytes:
     """The midterm evaluation as DOCX (for editing in Word)."""
-    doc = Document()
-    doc.styles["Normal"].font.size = Pt(10)
+    doc = word.new_document()
     doc.add_heading(_("Midtermevaluatie {name}").format(name=ctx.plan.name), 0)
     doc.add_paragraph(
         _("Resultaten over {period}. Gemeente {naam}. Gemaakt op {date}.").format(
@@ -138,13 +119,15 @@ def evaluation_docx(ctx: EvaluationContext) -> bytes:
         doc.add_heading(_("Resultaten"), 2)
         _narrative(doc, s.results_text, s.results_path)
         if s.indicators:
-            _table(doc, _HEADER, _indicator_rows(s.indicators))
+            word.table(doc, _HEADER, _indicator_rows(s.indicators))
         if s.kengetallen:
             doc.add_paragraph(_("Kengetallen per jaar"))
-            _table(doc, [_("Resultaat")] + [str(y) for y in ctx.period.years], _counts_rows(s.kengetallen))
+            word.table(
+                doc, [_("Resultaat")] + [str(y) for y in ctx.period.years], _counts_rows(s.kengetallen)
+            )
         if s.trends:
             doc.add_heading(_("Ontwikkeling in de cijfers"), 2)
-            _table(
+            word.table(
                 doc,
                 [_("Soort misdrijf"), _("Van"), _("Naar"), _("Verandering")],
                 [
@@ -162,15 +145,12 @@ def evaluation_docx(ctx: EvaluationContext) -> bytes:
     doc.add_heading(_("Bronnen"), 1)
     for src in ctx.sources:
         doc.add_paragraph(src, style="List Bullet")
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return word.to_bytes(doc)
 
 
 def rib_docx(ctx: RibContext) -> bytes:
     """The council information letter as DOCX."""
-    doc = Document()
-    doc.styles["Normal"].font.size = Pt(10)
+    doc = word.new_document()
     doc.add_heading(_("Raadsinformatiebrief: voortgang {name}").format(name=ctx.current.name.lower()), 0)
     doc.add_paragraph(
         _("Gemeente {naam}, {date}. Periode {period}.").format(
@@ -180,47 +160,63 @@ def rib_docx(ctx: RibContext) -> bytes:
     doc.add_heading(_("Kernboodschap"), 1)
     _narrative(doc, ctx.text, ctx.text_path)
     doc.add_heading(_("Prestatie-indicatoren en streefwaarden"), 1)
-    _table(doc, _HEADER, _indicator_rows(ctx.targets))
+    word.table(doc, _HEADER, _indicator_rows(ctx.targets))
     doc.add_heading(_("Resultaten per pijler"), 1)
     for pl in ctx.pillars:
         if not pl.rows:
             continue
         doc.add_heading(pl.name, 2)
-        _table(doc, [_("Resultaat")] + [str(y) for y in pl.years], _counts_rows(pl.rows))
+        word.table(doc, [_("Resultaat")] + [str(y) for y in pl.years], _counts_rows(pl.rows))
     doc.add_heading(_("Bronnen"), 1)
     for src in ctx.sources:
         doc.add_paragraph(src, style="List Bullet")
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return word.to_bytes(doc)
 
 
-def write(stem: str, folder: Path, formats: Sequence[str], html: str, docx: bytes | None) -> dict[str, Path]:
-    """Write the requested formats atomically; return their paths."""
-    blobs: dict[str, bytes] = {}
-    if "html" in formats:
-        blobs["html"] = html.encode("utf-8")
-    if "pdf" in formats:
-        blobs["pdf"] = vb.render_pdf(html)
-    if "docx" in formats and docx is not None:
-        blobs["docx"] = docx
-    paths = {}
-    for kind, data in blobs.items():
-        path = folder / f"{stem}.{kind}"
-        write_atomic(path, data)
-        paths[kind] = path
-    return paths
+def evaluation_stem(ctx: EvaluationContext) -> str:
+    return f"midtermevaluatie-{ctx.plan.id}-{ctx.period.label()}"
+
+
+def rib_stem(ctx: RibContext) -> str:
+    return f"rib-{ctx.subject}-{ctx.period.label()}"
+
+
+EVALUATIE: Report[EvaluationContext] = Report(
+    name="evaluatie",
+    title=_("Midtermevaluatie"),
+    template="plan/evaluatie.html",
+    stem=evaluation_stem,
+    names=template_names,
+    docx=evaluation_docx,
+)
+
+RIB: Report[RibContext] = Report(
+    name="rib",
+    title=_("Raadsinformatiebrief"),
+    template="plan/rib.html",
+    stem=rib_stem,
+    names=template_names,
+    docx=rib_docx,
+)
+
+
+def evaluation_html(ctx: EvaluationContext) -> str:
+    """The midterm evaluation as one self-contained HTML page."""
+    return html(EVALUATIE, ctx)
+
+
+def rib_html(ctx: RibContext) -> str:
+    """The council information letter as one self-contained HTML page."""
+    return html(RIB, ctx)
 
 
 def write_evaluation(
     ctx: EvaluationContext, folder: Path, formats: Sequence[str] = FORMATS
 ) -> dict[str, Path]:
-    stem = f"midtermevaluatie-{ctx.plan.id}-{ctx.period.label()}"
-    return write(
-        stem, folder, formats, evaluation_html(ctx), evaluation_docx(ctx) if "docx" in formats else None
-    )
+    """Write the requested formats of the evaluation atomically, as one set; return their paths."""
+    return write_report(EVALUATIE, ctx, folder, formats)
 
 
 def write_rib(ctx: RibContext, folder: Path, formats: Sequence[str] = FORMATS) -> dict[str, Path]:
-    stem = f"rib-{ctx.subject}-{ctx.period.label()}"
-    return write(stem, folder, formats, rib_html(ctx), rib_docx(ctx) if "docx" in formats else None)
+    """Write the requested formats of the Rib atomically, as one set; return their paths."""
+    return write_report(RIB, ctx, folder, formats)

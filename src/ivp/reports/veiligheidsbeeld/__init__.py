@@ -1,4 +1,4 @@
-"""The Veiligheidsbeeld report: context -> template -> HTML -> PDF, plus DOCX and xlsx."""
+"""The Veiligheidsbeeld report: context -> template -> HTML -> PDF, plus DOCX and xlsx (see ``report``)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ def make_report(
 ) -> dict[str, Path]:
     """Render the report for the workspace; return the written path per format."""
     from ivp.lib.errors import ConfigError
+    from ivp.reports.core.report import parse_formats
     from ivp.reports.veiligheidsbeeld.context import Options
-    from ivp.reports.veiligheidsbeeld.render import parse_formats, render_report
+    from ivp.reports.veiligheidsbeeld.report import render_report
 
     try:
         kinds = parse_formats(formats)

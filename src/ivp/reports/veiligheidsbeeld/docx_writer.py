@@ -6,41 +6,25 @@ find them (the HTML and PDF of the same run) instead of showing a blurry copy.
 
 from __future__ import annotations
 
-import io
-
-from docx import Document
-from docx.shared import Pt
+from typing import Any
 
 from ivp.lib import fmt
 from ivp.lib.i18n import _
+from ivp.reports.core import word
 from ivp.reports.veiligheidsbeeld import render
 from ivp.reports.veiligheidsbeeld.context import TEXT_SECTIONS, ReportContext, ThemeSection
 
 
-def _table(doc: object, header: list[str], rows: list[list[str]]) -> None:
-    table = doc.add_table(rows=1, cols=len(header))  # type: ignore[attr-defined]
-    table.style = "Light Grid Accent 1"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            cell.text = text
-
-
 def render_docx(ctx: ReportContext) -> bytes:
     """Return the report as DOCX bytes."""
-    doc = Document()
-    doc.styles["Normal"].font.size = Pt(10)
+    doc = word.new_document()
     doc.add_heading(_("Veiligheidsbeeld {naam}").format(naam=ctx.naam), 0)
     doc.add_paragraph(
         _("Cijfers {first}-{last}; vergelijking {a} met {b}. Gemaakt op {date}.").format(
             first=ctx.first_year, last=ctx.last_year, a=ctx.year_a, b=ctx.year_b, date=fmt.date(ctx.generated)
         )
     )
-    doc.add_paragraph().add_run(
-        _("Grafieken en kaarten staan in de HTML- en PDF-versie van dit rapport (zelfde map).")
-    ).italic = True
+    word.italic(doc, _("Grafieken en kaarten staan in de HTML- en PDF-versie van dit rapport (zelfde map)."))
     doc.add_heading(_("Uitdagingen en aandachtspunten (samenvatting)"), 1)
     for theme in ctx.themes:
         doc.add_heading(theme.naam, 2)
@@ -65,7 +49,7 @@ def render_docx(ctx: ReportContext) -> bytes:
     for theme in ctx.themes:
         doc.add_heading(theme.naam, 1)
         if theme.opgave:
-            doc.add_paragraph().add_run(_("Opgave: {name}").format(name=theme.opgave)).italic = True
+            word.italic(doc, _("Opgave: {name}").format(name=theme.opgave))
         for section in TEXT_SECTIONS[:1]:
             _narrative(doc, ctx, theme, section)
         doc.add_heading(_("Wat zeggen de cijfers?"), 2)
@@ -73,7 +57,7 @@ def render_docx(ctx: ReportContext) -> bytes:
             doc.add_paragraph(_("Voor dit thema zijn geen cijfers geladen."))
         else:
             prov = set(ctx.provisional_years)
-            _table(
+            word.table(
                 doc,
                 [
                     _("Soort misdrijf"),
@@ -98,7 +82,7 @@ def render_docx(ctx: ReportContext) -> bytes:
                     for c in theme.changes
                 ],
             )
-            doc.add_paragraph().add_run(render.crime_source(ctx)).italic = True
+            word.italic(doc, render.crime_source(ctx))
             for c in theme.changes:
                 doc.add_paragraph(render.change_text(ctx, c), style="List Bullet")
             for t in theme.trends:
@@ -112,7 +96,7 @@ def render_docx(ctx: ReportContext) -> bytes:
             _("{title} per {level}, {year}").format(title=area.title, level=area.level, year=area.year), 1
         )
         doc.add_paragraph(render.area_text(area))
-        _table(
+        word.table(
             doc,
             [_("Rang"), area.level.capitalize(), _("Aantal"), _("Inwoners"), _("Per 1.000"), _("Afgevlakt")],
             [
@@ -121,9 +105,9 @@ def render_docx(ctx: ReportContext) -> bytes:
                 for r in (area.ranked if area.level == "wijk" else area.ranked[:15])
             ],
         )  # fmt: skip
-        doc.add_paragraph().add_run(render.area_source(ctx, area)).italic = True
+        word.italic(doc, render.area_source(ctx, area))
     doc.add_heading(_("Documenten en gegevens"), 1)
-    _table(
+    word.table(
         doc,
         [_("Tabel"), _("Titel"), _("Periode"), _("Versie / opgehaald"), _("Licentie"), _("Voorlopig")],
         [
@@ -134,24 +118,9 @@ def render_docx(ctx: ReportContext) -> bytes:
             for s in ctx.sources
         ],
     )  # fmt: skip
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return word.to_bytes(doc)
 
 
-def _narrative(doc: object, ctx: ReportContext, theme: ThemeSection, section: str) -> None:
-    doc.add_heading(render.section_title(section, ctx.naam), 2)  # type: ignore[attr-defined]
-    text = theme.texts.get(section)
-    if not text:
-        doc.add_paragraph(  # type: ignore[attr-defined]
-            _("[Nog te schrijven door de adviseur: teksten/{theme}/{section}.md]").format(
-                theme=theme.id, section=section
-            )
-        )
-        return
-    for para in render.plain_text(text):
-        if para.startswith(("- ", "* ")):
-            for line in para.splitlines():
-                doc.add_paragraph(line[2:].strip(), style="List Bullet")  # type: ignore[attr-defined]
-        else:
-            doc.add_paragraph(para.replace("\n", " "))  # type: ignore[attr-defined]
+def _narrative(doc: Any, ctx: ReportContext, theme: ThemeSection, section: str) -> None:
+    doc.add_heading(render.section_title(section, ctx.naam), 2)
+    word.advisor_text(doc, theme.texts.get(section), f"teksten/{theme.id}/{section}.md")

@@ -16,6 +16,7 @@ from html import escape
 from typing import Any
 
 from ivp.lib.fmt import number
+from ivp.reports.core.svg import FONT
 
 #: ColorBrewer YlGnBu, 5 classes: sequential and colour-blind safe.
 SEQUENTIAL = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
@@ -25,7 +26,6 @@ SEQUENTIAL = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
 FLAGGED_FILL = "url(#{id})"
 FLAGGED_BASE = "#d9d9d9"
 MISSING_FILL = "#ffffff"
-FONT = "font-family=\"'DejaVu Sans', Arial, sans-serif\""
 
 
 @dataclass(frozen=True)

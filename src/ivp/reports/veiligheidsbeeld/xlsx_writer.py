@@ -2,51 +2,18 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from ivp.lib import fmt
 from ivp.lib.i18n import _
+from ivp.reports.core.workbook import new_workbook, sheet, to_bytes
 from ivp.reports.veiligheidsbeeld import render
 from ivp.reports.veiligheidsbeeld.context import ReportContext
-
-Cell = str | int | float | bool | None
-
-
-def _sheet(
-    wb: Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence[Cell]], source: str
-) -> None:
-    ws = wb.create_sheet(title[:31])
-    ws.append(list(header))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append([_clean(v) for v in row])
-    ws.append([])
-    ws.append([source])
-    ws.freeze_panes = "A2"
-    for col in ws.columns:
-        width = max(len(str(c.value or "")) for c in col[: len(rows) + 1])
-        ws.column_dimensions[col[0].column_letter].width = min(max(width + 2, 8), 60)
-
-
-def _clean(value: Cell) -> Cell:
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        return None
-    return value
 
 
 def render_xlsx(ctx: ReportContext) -> bytes:
     """Return the workbook as bytes: changes, series, trends, comparisons, areas, sources."""
-    wb = Workbook()
-    default = wb.active
-    if default is not None:
-        wb.remove(default)
+    wb = new_workbook()
     src = render.crime_source(ctx)
-    _sheet(
+    sheet(
         wb, _("vergelijking"),
         ["thema", "code", "soort", f"aantal_{ctx.year_a}", f"voorlopig_{ctx.year_a}", f"aantal_{ctx.year_b}",
          f"voorlopig_{ctx.year_b}", "verandering_pct", "rate_ratio", "ci_laag", "ci_hoog", "p", "q_bh",
@@ -57,20 +24,20 @@ def render_xlsx(ctx: ReportContext) -> bytes:
          for t in ctx.themes for c in t.changes],
         src,
     )  # fmt: skip
-    _sheet(
+    sheet(
         wb, _("reeksen"), ["thema", "code", "soort", "jaar", "aantal", "voorlopig", "inwoners"],
         [[t.id, s.code, s.title, p.year, p.value, p.provisional, ctx.population.get(p.year)]
          for t in ctx.themes for s in t.series for p in s.points],
         src,
     )  # fmt: skip
-    _sheet(
+    sheet(
         wb, _("trends"), ["thema", "code", "soort", "van", "tot", "jaarlijkse_verandering_pct", "ci_laag",
                           "ci_hoog", "p", "q_bh", "uitkomst", "uitkomst_zonder_correctie", "zin"],
         [[t.id, r.code, r.title, r.first, r.last, r.annual_percent_change, r.ci_low, r.ci_high, r.p_value,
           r.p_adjusted, r.label, r.raw_label, render.trend_text(r)] for t in ctx.themes for r in t.trends],
         src,
     )  # fmt: skip
-    _sheet(
+    sheet(
         wb, _("referenties"), ["thema", "code", "soort", "referentie", "jaar", "aantal", "inwoners",
                                "per_1000", "referentie_per_1000", "verhouding", "ci_laag", "ci_hoog", "p",
                                "q_bh", "uitkomst", "uitkomst_zonder_correctie", "aantoonbaar_na_bh", "zin"],
@@ -81,7 +48,7 @@ def render_xlsx(ctx: ReportContext) -> bytes:
         render.comparison_source(ctx),
     )  # fmt: skip
     for area in ctx.areas:
-        _sheet(
+        sheet(
             wb, f"{area.level}en_{area.year}", ["code", "naam", "aantal", "inwoners", "per_1000", "ci_laag",
                                                 "ci_hoog", "afgevlakt", "rang", "te_weinig_inwoners",
                                                 "kleine_aantallen"],
@@ -89,13 +56,11 @@ def render_xlsx(ctx: ReportContext) -> bytes:
               r.flagged, r.small_numbers] for r in area.rows],
             render.area_source(ctx, area),
         )  # fmt: skip
-    _sheet(
+    sheet(
         wb, _("bronnen"), ["bron", "tabel", "titel", "uitgever", "periode", "versie", "opgehaald", "licentie",
                            "voorlopig"],
         [[s.source_id, s.dataset, s.title, s.publisher, s.period, fmt.date_text(s.vintage),
           fmt.date(s.retrieved_at.date()), s.licence, s.provisional] for s in ctx.sources],
         _("Herkomst van alle geladen gegevens."),
     )  # fmt: skip
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return to_bytes(wb)

@@ -1,4 +1,4 @@
-"""SVG charts for the Veiligheidsbeeld: pure functions returning accessible SVG strings.
+"""Small-multiple SVG charts shared by the reports: pure functions returning accessible SVG strings.
 
 The same SVG goes into the HTML and (through WeasyPrint) the PDF, so both look alike. Charts are small
 multiples: one panel per crime type with its own vertical scale, because types differ a hundredfold in
@@ -15,13 +15,10 @@ from dataclasses import dataclass
 from html import escape
 
 from ivp.lib.fmt import number
+from ivp.reports.core.svg import FONT, OKABE_ITO, nice_max
 
-#: Okabe-Ito, the colour-blind-safe qualitative palette (black left out for lines).
-OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 #: Characters of a panel title per pixel of panel width at font size 11 (DejaVu Sans averages ~6.6 px).
 _CHARS_PER_PX = 1 / 6.8
-
-FONT = "font-family=\"'DejaVu Sans', Arial, sans-serif\""
 
 
 @dataclass(frozen=True)
@@ -39,21 +36,6 @@ class Series:
 
     label: str
     points: tuple[Point, ...]
-
-
-def nice_max(value: float) -> float:
-    """Round ``value`` up to 1, 2, 2.5 or 5 times a power of ten (at least 1).
-
-    >>> nice_max(0), nice_max(7), nice_max(246), nice_max(1234)
-    (1.0, 8.0, 250.0, 1500.0)
-    """
-    if value <= 1:
-        return 1.0
-    exp = 10.0 ** math.floor(math.log10(value))
-    for step in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
-        if value <= step * exp + 1e-9:
-            return step * exp
-    return 10.0 * exp  # pragma: no cover - the loop always returns
 
 
 def _truncate(text: str, limit: int) -> str:
