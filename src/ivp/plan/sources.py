@@ -8,14 +8,12 @@ the plan code changes.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
 
 from ivp.lib.i18n import _
 from ivp.plan.model import Indicator, Plan, Realisation, StatisticSpec
-from ivp.store import Store
+from ivp.store import Store, read
 
 
 @dataclass(frozen=True)
@@ -62,21 +60,13 @@ def statistic_series(store: Store, spec: StatisticSpec, region: str) -> dict[int
 
     Years where the publisher suppressed the figure are left out.
     """
-    frame = store.query(
-        """
-        SELECT year, sum(value) AS value, min(status) AS status, count(value) AS n
-        FROM observations
-        WHERE measure = ? AND scheme = ? AND category = ? AND region = ? AND grain = 'jaar'
-        GROUP BY year ORDER BY year
-        """,
-        [spec.measure, spec.scheme, spec.category, region],
+    frame = read.counts(
+        store, spec.measure, spec.scheme, categories=[spec.category], regions=[region], grain="jaar"
     )
     out: dict[int, tuple[float, str]] = {}
-    records = cast(list[dict[str, Any]], frame.to_dict("records"))
-    for row in records:
-        value = float(row["value"]) if row["value"] is not None else math.nan
-        if int(row["n"]) > 0 and not math.isnan(value):
-            out[int(row["year"])] = (value, str(row["status"]))
+    for year, rows in frame.groupby("year", sort=True):
+        if rows["value"].notna().any():
+            out[int(str(year))] = (float(rows["value"].sum()), str(rows["status"].min()))
     return out
 
 

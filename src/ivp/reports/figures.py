@@ -6,7 +6,7 @@ from typing import Literal
 
 import pandas as pd
 
-from ivp.store import Store
+from ivp.store import Store, read
 
 Level = Literal["gemeente", "wijk", "buurt"]
 
@@ -24,43 +24,40 @@ def figures_table(store: Store, gemeente: str, level: Level = "gemeente") -> pd.
 
     ``inwoners`` is the population of the same year when loaded, else of the nearest loaded year (the
     later one on a tie): CBS publishes buurt populations for one year per table (85984NED: 2024), and
-    ``inwoners_jaar`` says which year was used.
+    ``inwoners_jaar`` says which year was used. When two sources give inhabitants for one region and
+    year, the store's population rule picks one (:mod:`ivp.store.read`: the average population of
+    ``ivp ingest bevolking`` before CBS's 1-January figure).
     """
-    where = "o.region = ?" if level == "gemeente" else "r.level = ? AND r.gemeente = ?"
-    params: list[object] = [gemeente] if level == "gemeente" else [level, gemeente]
-    return store.query(
-        f"""
-        WITH obs AS (
-            SELECT o.* FROM observations o
-            LEFT JOIN region_current r ON r.code = o.region
-            WHERE o.measure = '{MEASURE_CRIME}' AND o.grain = 'jaar' AND {where}
-        ),
-        pop AS (
-            SELECT region, year, arg_min(value, dataset) AS value FROM population GROUP BY region, year
-        ),
-        nearest AS (
-            SELECT k.region, k.year, p.value, p.year AS pop_year,
-                   row_number() OVER (
-                       PARTITION BY k.region, k.year ORDER BY abs(p.year - k.year), p.year DESC
-                   ) AS rank
-            FROM (SELECT DISTINCT region, year FROM obs) k
-            JOIN pop p ON p.region = k.region
-        )
-        SELECT o.region AS regio,
-               coalesce(r.name, o.region) AS regio_naam,
-               o.category AS soort_code,
-               coalesce(c.title, o.category) AS soort,
-               o.year AS jaar,
-               o.value AS aantal,
-               o.status AS status,
-               n.value AS inwoners,
-               n.pop_year AS inwoners_jaar
-        FROM obs o
-        LEFT JOIN region_current r ON r.code = o.region
-        LEFT JOIN (SELECT scheme, code, any_value(title) AS title FROM categories GROUP BY scheme, code) c
-               ON c.scheme = o.scheme AND c.code = o.category
-        LEFT JOIN nearest n ON n.region = o.region AND n.year = o.year AND n.rank = 1
-        ORDER BY o.region, o.category, o.year
-        """,
-        params,
+    if level == "gemeente":
+        obs = read.counts(store, MEASURE_CRIME, regions=[gemeente])
+    else:
+        obs = read.counts(store, MEASURE_CRIME, level=level, within=gemeente)
+    codes = sorted(set(obs["region"]))
+    names = read.region_names(store, codes)
+    pop = _nearest_population(read.population(store, regions=codes), obs[["region", "year"]])
+    out = pd.DataFrame(
+        {
+            "regio": obs["region"],
+            "regio_naam": [names.get(c, c) for c in obs["region"]],
+            "soort_code": obs["category"],
+            "soort": obs["title"],
+            "jaar": obs["year"],
+            "aantal": obs["value"],
+            "status": obs["status"],
+        }
+    )
+    out = out.merge(pop, how="left", left_on=["regio", "jaar"], right_on=["region", "year"])
+    out = out.drop(columns=["region", "year"])
+    return out.sort_values(["regio", "soort_code", "jaar"], kind="stable").reset_index(drop=True)
+
+
+def _nearest_population(pop: pd.DataFrame, wanted: pd.DataFrame) -> pd.DataFrame:
+    """Per (region, year) in ``wanted``: ``inwoners`` of the nearest loaded year, later on a tie."""
+    keys = wanted.drop_duplicates()
+    pairs = keys.merge(pop.rename(columns={"year": "pop_year"}), on="region", how="inner")
+    pairs = pairs.assign(distance=(pairs["pop_year"] - pairs["year"]).abs())
+    pairs = pairs.sort_values(["region", "year", "distance", "pop_year"], ascending=[True, True, True, False])
+    best = pairs.drop_duplicates(["region", "year"], keep="first")
+    return best[["region", "year", "value", "pop_year"]].rename(
+        columns={"value": "inwoners", "pop_year": "inwoners_jaar"}
     )

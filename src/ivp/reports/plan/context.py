@@ -17,10 +17,12 @@ from ivp.plan.tracking import IndicatorProgress, all_realisations, progress
 from ivp.plan.units import format_value
 from ivp.reports.plan.charts import YearBar, indicator_chart
 from ivp.stats import ChangeResult, change_test
-from ivp.store import Store
+from ivp.store import Store, read
 from ivp.workspace import Workspace
 
 MAX_TRENDS_PER_OPGAVE = 6
+MEASURE = "geregistreerde_misdrijven"
+SCHEME = "cbs-misdrijf"
 
 
 @dataclass(frozen=True)
@@ -143,23 +145,19 @@ def _trends(
     from ivp.themes import load_taxonomy
 
     tax = load_taxonomy()
-    titles = dict(
-        store.query(
-            "SELECT code, any_value(title) AS title FROM categories WHERE scheme = 'cbs-misdrijf' GROUP BY code"
-        ).itertuples(index=False, name=None)
-    )
+    titles = read.category_titles(store, SCHEME)
     out: list[Trend] = []
     for theme in opgave.themes:
-        for code in tax.codes_for(theme, "cbs-misdrijf"):
-            frame = store.query(
-                "SELECT year, sum(value) AS value, min(status) AS status FROM observations "
-                "WHERE measure = 'geregistreerde_misdrijven' AND scheme = 'cbs-misdrijf' AND category = ? "
-                "AND region = ? AND grain = 'jaar' AND value IS NOT NULL GROUP BY year ORDER BY year",
-                [code, ws.gemeente],
+        for code in tax.codes_for(theme, SCHEME):
+            frame = read.counts(
+                store, MEASURE, SCHEME, categories=[code], regions=[ws.gemeente], present_only=True
             )
             if frame.empty:
                 continue
-            series = {int(y): (float(v), str(s)) for y, v, s in frame.itertuples(index=False, name=None)}
+            series = {
+                int(str(y)): (float(rows["value"].sum()), str(rows["status"].min()))
+                for y, rows in frame.groupby("year", sort=True)
+            }
             year_a = period.start - 1
             year_b = max((y for y in series if y <= period.end), default=None)
             if year_a not in series or year_b is None or year_b <= year_a:

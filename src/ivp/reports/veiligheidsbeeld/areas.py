@@ -8,96 +8,44 @@ later than the crime figures). Areas below ``min_population`` inhabitants are fl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from ivp.reports.veiligheidsbeeld.model import AreaRow, AreaSection, clean_title
 from ivp.stats import eb_smooth, flag_small_population, poisson_rate
-from ivp.store import Store
+from ivp.store import Store, read
+
+__all__ = ["AreaRow", "AreaSection", "build_areas"]
 
 MEASURE = "geregistreerde_misdrijven"
 SCHEME = "cbs-misdrijf"
-
-
-@dataclass(frozen=True)
-class AreaRow:
-    code: str
-    name: str
-    count: float | None
-    population: float | None
-    rate: float | None
-    ci_low: float | None
-    ci_high: float | None
-    smoothed: float | None
-    flagged: bool
-    small_numbers: bool
-    rank: int | None
-    geometry: str | None
-
-
-@dataclass(frozen=True)
-class AreaSection:
-    level: str  # 'wijk' | 'buurt'
-    category: str
-    title: str
-    year: int
-    population_year: int | None
-    summed_from_buurten: bool
-    provisional: bool
-    rows: tuple[AreaRow, ...]
-    total: float
-    municipal_total: float | None
-
-    @property
-    def ranked(self) -> list[AreaRow]:
-        return sorted((r for r in self.rows if r.rank is not None), key=lambda r: r.rank or 0)
-
-    @property
-    def has_geometry(self) -> bool:
-        return any(r.geometry for r in self.rows)
 
 
 def build_areas(
     store: Store, gemeente: str, min_population: int, *, obs_totals: pd.DataFrame | None = None
 ) -> tuple[AreaSection, ...]:
     """One buurt and one wijk section per crime type with buurt figures (latest year of each)."""
-    buurt = store.query(
-        """
-        SELECT o.category, coalesce(any_value(c.title), o.category) AS title, o.year,
-               o.region AS code, coalesce(any_value(r.name), o.region) AS name, any_value(r.parent) AS parent,
-               any_value(r.geometry) AS geometry, any_value(o.value) AS value,
-               bool_or(o.status = 'voorlopig') AS provisional
-        FROM observations o
-        JOIN region_current r ON r.code = o.region
-        LEFT JOIN categories c ON c.scheme = o.scheme AND c.code = o.category
-        WHERE o.measure = ? AND o.scheme = ? AND o.grain = 'jaar' AND r.level = 'buurt' AND r.gemeente = ?
-        GROUP BY o.category, o.year, o.region
-        """,
-        [MEASURE, SCHEME, gemeente],
-    )
-    if buurt.empty:
+    loaded = read.counts(store, MEASURE, SCHEME, level="buurt", within=gemeente)
+    if loaded.empty:
         return ()
-    regions = store.query(
-        "SELECT code, level, name, parent, geometry FROM region_current WHERE gemeente = ? "
-        "AND level IN ('wijk', 'buurt')",
-        [gemeente],
+    # One count per crime type, year and buurt (the first loaded, as when two datasets give one).
+    buurt = (
+        loaded.assign(provisional=loaded["status"] == "voorlopig")
+        .groupby(["category", "year", "region"], sort=False)
+        .agg(title=("title", "first"), value=("value", "first"), provisional=("provisional", "any"))
+        .reset_index()
+        .rename(columns={"region": "code"})
     )
-    pops = store.query(
-        """
-        SELECT p.region AS code, p.year, any_value(p.value) AS value FROM population p
-        JOIN region_current r ON r.code = p.region
-        WHERE r.level = 'buurt' AND r.gemeente = ? GROUP BY p.region, p.year
-        """,
-        [gemeente],
-    )
+    regions = read.areas_of(store, gemeente, ("wijk", "buurt"))
+    pops = read.population(store, level="buurt", within=gemeente).rename(columns={"region": "code"})
     sections: list[AreaSection] = []
     for category, frame in buurt.groupby("category", sort=True):
         year = int(frame["year"].max())
         rows = frame[frame["year"] == year]
-        title = _clean(str(rows["title"].iloc[0]))
+        title = clean_title(str(rows["title"].iloc[0]))
         provisional = bool(rows["provisional"].any())
         pop_year = _nearest(sorted(int(y) for y in pops["year"].unique()), year)
         pop = pops[pops["year"] == pop_year].set_index("code")["value"] if pop_year else pd.Series()
@@ -107,7 +55,7 @@ def build_areas(
         b = pd.DataFrame(
             {
                 "code": codes,
-                "name": [_name(all_buurten, rows, c) for c in codes],
+                "name": [_get(all_buurten, c, "name") or c for c in codes],
                 "parent": [_get(all_buurten, c, "parent") or "WK" + c[2:8] for c in codes],
                 "geometry": [_get(all_buurten, c, "geometry") for c in codes],
                 "count": [counts.get(c) for c in codes],
@@ -151,11 +99,6 @@ def build_areas(
     return tuple(sections)
 
 
-def _clean(title: str) -> str:
-    head, _sep, rest = title.partition(" ")
-    return rest if rest and head.replace(".", "").isdigit() else title
-
-
 def _nearest(years: list[int], year: int) -> int | None:
     if not years:
         return None
@@ -167,10 +110,6 @@ def _get(frame: pd.DataFrame, code: str, column: str) -> str | None:
         return None
     value = frame.at[code, column]
     return None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
-
-
-def _name(regions: pd.DataFrame, rows: pd.DataFrame, code: str) -> str:
-    return _get(regions, code, "name") or str(rows.set_index("code")["name"].get(code, code))
 
 
 def _rows(frame: pd.DataFrame, min_population: int) -> tuple[AreaRow, ...]:

@@ -1,0 +1,228 @@
+"""The data classes of the Veiligheidsbeeld's context: plain, frozen, built by :mod:`.context`.
+
+One rule for every verdict in every format: a row's ``direction`` and ``label`` are those *after*
+Benjamini-Hochberg (q <= alpha); ``raw_direction`` and ``raw_label`` keep the verdict of the test on its
+own, so a reader can be told "p = 0,041, but not demonstrable after correction for the number of tests".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    code: str
+    name: str
+    count: float | None
+    population: float | None
+    rate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    smoothed: float | None
+    flagged: bool
+    small_numbers: bool
+    rank: int | None
+    geometry: str | None
+
+
+@dataclass(frozen=True)
+class AreaSection:
+    level: str  # 'wijk' | 'buurt'
+    category: str
+    title: str
+    year: int
+    population_year: int | None
+    summed_from_buurten: bool
+    provisional: bool
+    rows: tuple[AreaRow, ...]
+    total: float
+    municipal_total: float | None
+
+    @property
+    def ranked(self) -> list[AreaRow]:
+        return sorted((r for r in self.rows if r.rank is not None), key=lambda r: r.rank or 0)
+
+    @property
+    def has_geometry(self) -> bool:
+        return any(r.geometry for r in self.rows)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the advisor asked for; None means the default."""
+
+    vergelijk: tuple[int, int] | None = None
+    reeks: tuple[int, int] | None = None
+    themes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One crime type compared between year A and year B (exact conditional test, population exposure)."""
+
+    code: str
+    title: str
+    count_a: float
+    count_b: float
+    provisional_a: bool
+    provisional_b: bool
+    percent_change: float
+    rate_ratio: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    p_adjusted: float
+    direction: int  # verdict after Benjamini-Hochberg: -1, 0, 1
+    label: str
+    small_numbers: bool
+    demonstrable_fdr: bool
+    raw_direction: int  # verdict of the test on its own
+    raw_label: str
+
+    @property
+    def lost_after_correction(self) -> bool:
+        """True when the test on its own was significant but not after Benjamini-Hochberg."""
+        return self.raw_direction != 0 and self.direction == 0
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    year: int
+    value: float | None
+    provisional: bool
+
+
+@dataclass(frozen=True)
+class TypeSeries:
+    code: str
+    title: str
+    points: tuple[SeriesPoint, ...]
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    code: str
+    title: str
+    first: int
+    last: int
+    annual_percent_change: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    direction: int
+    label: str
+    p_adjusted: float
+    raw_direction: int
+    raw_label: str
+
+    @property
+    def lost_after_correction(self) -> bool:
+        return self.raw_direction != 0 and self.direction == 0
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """The municipality's rate per 1,000 against a reference rate (the Netherlands or a size group)."""
+
+    code: str
+    title: str
+    year: int
+    reference: str
+    count: float
+    population: float
+    rate: float
+    reference_rate: float
+    ratio: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    p_adjusted: float
+    direction: int
+    label: str
+    demonstrable_fdr: bool
+    raw_direction: int
+    raw_label: str
+
+    @property
+    def lost_after_correction(self) -> bool:
+        return self.raw_direction != 0 and self.direction == 0
+
+
+@dataclass(frozen=True)
+class ThemeSection:
+    id: str
+    naam: str
+    opgave: str  # the opgave's Dutch name (its id when the taxonomy does not know it)
+    beschrijving: str
+    texts: dict[str, str | None]
+    changes: tuple[ChangeRow, ...]
+    series: tuple[TypeSeries, ...]
+    trends: tuple[TrendRow, ...]
+    comparisons: tuple[ComparisonRow, ...]
+
+    @property
+    def has_figures(self) -> bool:
+        return bool(self.changes or self.series)
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    source_id: str
+    dataset: str
+    title: str
+    publisher: str
+    licence: str
+    period: str | None
+    vintage: str | None
+    retrieved_at: dt.datetime
+    provisional: str | None
+
+
+@dataclass(frozen=True)
+class SizeGroup:
+    """The comparison group of municipalities of similar size, with the rule that made it."""
+
+    year: int
+    population: float
+    low: float
+    high: float
+    members: tuple[tuple[str, str], ...]  # (code, name)
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    gemeente: str
+    naam: str
+    generated: dt.date
+    year_a: int
+    year_b: int
+    first_year: int
+    last_year: int
+    provisional_years: tuple[int, ...]
+    alpha: float
+    min_population: int
+    population: dict[int, float]
+    themes: tuple[ThemeSection, ...]
+    areas: tuple[AreaSection, ...]
+    sources: tuple[SourceRow, ...]
+    size_group: SizeGroup | None
+    nl_year: int | None
+    intro: str | None
+
+    @property
+    def crime_source_period(self) -> str:
+        return f"{self.first_year}-{self.last_year}"
+
+
+def clean_title(title: str) -> str:
+    """Drop the code CBS puts in front of a title: '1.1.1 Diefstal/inbraak woning' -> 'Diefstal/...'."""
+    head, _sep, rest = str(title).partition(" ")
+    return rest if rest and head.replace(".", "").isdigit() else str(title)
+
+
+def finite(value: float) -> bool:
+    """True for a real, finite number (used by templates)."""
+    return not (math.isnan(value) or math.isinf(value))
