@@ -49,6 +49,7 @@ def title_of(frame: pd.DataFrame, code: str) -> str:
 def change_row(
     frame: pd.DataFrame, code: str, year_a: int, year_b: int, population: dict[int, float], alpha: float
 ) -> ChangeRow | None:
+    """Year A against year B (population as exposure when known for both); None when either is missing."""
     a, prov_a = value_of(frame, code, year_a)
     b, prov_b = value_of(frame, code, year_b)
     if a is None or b is None:
@@ -80,6 +81,7 @@ def change_row(
 
 
 def series_of(frame: pd.DataFrame, code: str, first: int, last: int) -> TypeSeries:
+    """The counts of ``code`` for every year ``first`` .. ``last`` (None where missing)."""
     points = []
     for year in range(first, last + 1):
         value, prov = value_of(frame, code, year)
@@ -88,6 +90,7 @@ def series_of(frame: pd.DataFrame, code: str, first: int, last: int) -> TypeSeri
 
 
 def trend_row(series: TypeSeries, population: dict[int, float], alpha: float) -> TrendRow | None:
+    """The trend over the series (at least 4 years with counts); None when there is too little."""
     pts = [p for p in series.points if p.value is not None]
     if len(pts) < 4 or sum(p.value or 0 for p in pts) == 0:
         return None
