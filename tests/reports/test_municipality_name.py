@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
+from ivp.reports.naming import municipality_name
 from ivp.reports.veiligheidsbeeld import make_report
-from ivp.reports.veiligheidsbeeld.context import build_context, municipality_name
+from ivp.reports.veiligheidsbeeld.context import build_context
 from ivp.sources.base import ingest
 from ivp.store import Store
 from ivp.workspace import Workspace
@@ -68,3 +69,4 @@ def test_the_code_stays_when_no_regions_are_loaded(tmp_path: Path) -> None:
     ws = Workspace.create(tmp_path / "empty", CODE)
     with Store(ws.store_path) as store:
         assert municipality_name(ws, store) == CODE
+    assert municipality_name(ws, None) == CODE  # plan reports without a store

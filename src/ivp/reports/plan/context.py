@@ -15,6 +15,7 @@ from ivp.lib.i18n import _
 from ivp.plan.model import ImplementationPlan, Indicator, Opgave, Period, Plan, Realisation
 from ivp.plan.tracking import IndicatorProgress, all_realisations, progress
 from ivp.plan.units import format_value
+from ivp.reports.naming import municipality_name
 from ivp.reports.plan.charts import YearBar, indicator_chart
 from ivp.stats import ChangeResult, change_test
 from ivp.store import Store, read
@@ -222,7 +223,7 @@ def evaluation_context(
         )
     return EvaluationContext(
         plan=plan,
-        naam=ws.naam,
+        naam=municipality_name(ws, store),
         period=period,
         generated=today or dt.date.today(),
         sections=tuple(sections),
@@ -287,7 +288,7 @@ def rib_context(
         pillars.append(PillarSection("overig", _("Overig"), "", years, loose))
     return RibContext(
         plan=plan,
-        naam=ws.naam,
+        naam=municipality_name(ws, store),
         subject=subject,
         subject_name=current.name.replace(_("Uitvoeringsplan "), "").rsplit(" ", 1)[0],
         current=current,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ivp.lib.errors import IvpError
 from ivp.lib.i18n import _
+from ivp.reports.naming import municipality_name
 from ivp.reports.veiligheidsbeeld import areas as area_mod
 from ivp.reports.veiligheidsbeeld import peers
 from ivp.reports.veiligheidsbeeld.changes import (
@@ -45,16 +46,36 @@ from ivp.reports.veiligheidsbeeld.model import (
 )
 from ivp.store import Store, read
 from ivp.themes import Taxonomy, load_taxonomy
-from ivp.workspace import GEMEENTE_CODE, Workspace
+from ivp.workspace import Workspace
 
 __all__ = [
-    "CHANGE_LABELS", "COMPARISON_LABELS", "TEXT_SECTIONS", "TREND_LABELS", "ChangeRow", "ComparisonRow",
-    "Options", "ReportContext", "SeriesPoint", "SizeGroup", "SourceRow", "ThemeSection", "TrendRow",
-    "TypeSeries", "apply_fdr", "build_context", "finite", "municipality_name", "sources",
+    "CHANGE_LABELS",
+    "COMPARISON_LABELS",
+    "NL",
+    "SIMILAR_SIZE_MARGIN",
+    "TEXT_SECTIONS",
+    "TREND_LABELS",
+    "ChangeRow",
+    "ComparisonRow",
+    "Options",
+    "ReportContext",
+    "SeriesPoint",
+    "SizeGroup",
+    "SourceRow",
+    "ThemeSection",
+    "TrendRow",
+    "TypeSeries",
+    "apply_fdr",
+    "build_context",
+    "finite",
+    "municipality_name",
+    "sources",
 ]  # fmt: skip
 
 MEASURE = peers.MEASURE
 SCHEME = peers.SCHEME
+NL = peers.NL
+SIMILAR_SIZE_MARGIN = peers.SIMILAR_SIZE_MARGIN
 #: Narrative Markdown files per theme, written by the advisor: ``teksten/<theme>/<name>.md``.
 TEXT_SECTIONS = ("waar-gaat-het-om", "wat-speelt-er", "uitdagingen")
 
@@ -149,19 +170,6 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
         nl_year=nl_year,
         intro=intro_path.read_text(encoding="utf-8") if intro_path.exists() else None,
     )
-
-
-def municipality_name(ws: Workspace, store: Store) -> str:
-    """The name the report uses: the workspace's ``naam`` when it is a name, else the loaded CBS name.
-
-    ``ivp init --gemeente GM0599`` without ``--naam`` writes the code as ``naam``; then the name comes
-    from the regions in the store ('Rotterdam'), and the code stays when none are loaded.
-    """
-    naam = ws.naam.strip()
-    if naam and naam.upper() != ws.gemeente and not GEMEENTE_CODE.match(naam.upper()):
-        return naam
-    # TODO(issue 11): use ivp.store.areas.municipality_name once store/areas.py has landed.
-    return read.region_names(store, [ws.gemeente]).get(ws.gemeente, ws.gemeente)
 
 
 def sources(store: Store) -> tuple[SourceRow, ...]:
