@@ -1,26 +1,14 @@
-"""Click commands of the web platform, registered into ``ivp`` by ``ivp.cli``: serve, import-meldingen,
-open311 key create, and ``manage`` for Django's management commands (e.g. ``ivp_bewaartermijn``)."""
+"""Commands of the web platform: serve, import-meldingen, open311 key create, and ``manage`` for Django's
+management commands (e.g. ``ivp_bewaartermijn``)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
+from ivp.cli._common import command, group, setup_web, workspace_option
 from ivp.lib.i18n import _
-
-
-def setup(workspace: Path | None) -> None:
-    """Point Django at the settings (and the workspace) and initialise it."""
-    if workspace is not None:
-        os.environ["IVP_WORKSPACE"] = str(workspace.resolve())
-    elif "IVP_WORKSPACE" not in os.environ and (Path.cwd() / "ivp.toml").exists():
-        os.environ["IVP_WORKSPACE"] = str(Path.cwd())
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ivp.web.settings")
-    import django
-
-    django.setup()
 
 
 def _migrate() -> None:
@@ -29,16 +17,7 @@ def _migrate() -> None:
     migrate()
 
 
-_workspace = click.option(
-    "--workspace",
-    "-w",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help=_("Werkmap (standaard: IVP_WORKSPACE of de huidige map)."),
-)
-
-
-@click.command("serve", help=_("Start de webapp (meldpunt en staf) voor een werkmap."))
+@command("serve", help=_("Start de webapp (meldpunt en staf) voor een werkmap."))
 @click.option(
     "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help=_("Poort op 127.0.0.1.")
 )
@@ -57,21 +36,21 @@ _workspace = click.option(
     show_default=True,
     help=_("Aantal threads per gunicorn-proces."),
 )
-@_workspace
+@workspace_option
 def serve(port: int, host: str, workers: int, threads: int, workspace: Path | None) -> None:
     from ivp.web.server import run
 
-    setup(workspace)
+    setup_web(workspace)
     run(host=host, port=port, workers=workers, threads=threads)
 
 
-@click.command(
+@command(
     "import-meldingen", help=_("Importeer meldingen uit een export van een ander systeem (csv, bv. Fixi).")
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@_workspace
+@workspace_option
 def import_meldingen(file: Path, workspace: Path | None) -> None:
-    setup(workspace)
+    setup_web(workspace)
     _migrate()
     from ivp.web.meldingen.importing import import_csv
 
@@ -85,7 +64,7 @@ def import_meldingen(file: Path, workspace: Path | None) -> None:
     )
 
 
-@click.group("open311", help=_("Beheer van apps die via Open311 melden."))
+@group("open311", help=_("Beheer van apps die via Open311 melden."))
 def open311() -> None:
     pass
 
@@ -97,9 +76,9 @@ def key() -> None:
 
 @key.command("create", help=_("Maak een API-sleutel voor een app; de sleutel wordt één keer getoond."))
 @click.argument("name")
-@_workspace
+@workspace_option
 def key_create(name: str, workspace: Path | None) -> None:
-    setup(workspace)
+    setup_web(workspace)
     _migrate()
     from django.db import IntegrityError
 
@@ -114,18 +93,18 @@ def key_create(name: str, workspace: Path | None) -> None:
     click.echo(api_key)
 
 
-@click.command(
+@command(
     "manage",
     context_settings={"ignore_unknown_options": True},
     help=_("Django-beheeropdrachten, bv. 'ivp manage ivp_bewaartermijn'."),
 )
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
-@_workspace
+@workspace_option
 def manage(args: tuple[str, ...], workspace: Path | None) -> None:
-    setup(workspace)
+    setup_web(workspace)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["ivp manage", *args])
 
 
-COMMANDS = [serve, import_meldingen, open311, manage]
+COMMANDS: list[click.Command] = [serve, import_meldingen, open311, manage]
