@@ -1,5 +1,8 @@
 """Write docs/cli.md from the ``--help`` of every ``ivp`` command (checked by tests/test_docs.py).
 
+The commands live in the package ``ivp.cli`` (one module per area); this walks the click tree of
+``ivp.cli.main``, so a new command or module needs no change here.
+
 Run: ``.venv/bin/python scripts/gen_cli_docs.py``
 """
 
@@ -29,6 +32,8 @@ def render() -> str:
     parts = [
         "# CLI reference\n",
         "Generated from `--help` by `scripts/gen_cli_docs.py`; `tests/test_docs.py` fails when it is stale.\n",
+        "\nEvery command that works on a workspace finds it the same way: `--workspace DIR` (`-w DIR`), else\n"
+        "the environment variable `IVP_WORKSPACE`, else the current folder (see `docs/workspace.md`).\n",
     ]
     for path in _walk(main, []):
         result = runner.invoke(main, [*path, "--help"], prog_name="ivp", terminal_width=100)
