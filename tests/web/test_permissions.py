@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from ivp.web.accounts import permissions as p
+from ivp.web.meldingen import permissions as mp
 
 
 @pytest.mark.parametrize(
@@ -33,25 +34,39 @@ def test_anonymous_sees_nothing(actors: dict[str, Any]) -> None:
     from django.contrib.auth.models import AnonymousUser
 
     assert not p.can_view(AnonymousUser(), actors["melding"])
-    assert list(p.visible_meldingen(AnonymousUser())) == []
+    assert list(mp.visible_meldingen(AnonymousUser())) == []
 
 
 def test_visible_meldingen_follow_teams(actors: dict[str, Any]) -> None:
     melding = actors["melding"]
-    assert list(p.visible_meldingen(actors["member"])) == [melding]
-    assert list(p.visible_meldingen(actors["outsider"])) == []
-    assert list(p.visible_meldingen(actors["analist"])) == [melding]
+    assert list(mp.visible_meldingen(actors["member"])) == [melding]
+    assert list(mp.visible_meldingen(actors["outsider"])) == []
+    assert list(mp.visible_meldingen(actors["analist"])) == [melding]
 
 
 def test_fetch_helper(actors: dict[str, Any]) -> None:
     melding = actors["melding"]
-    assert p.get_melding_for(actors["member"], melding.pk, edit=True) == melding
+    assert mp.get_melding_for(actors["member"], melding.pk, edit=True) == melding
     with pytest.raises(Http404):
-        p.get_melding_for(actors["outsider"], melding.pk)
+        mp.get_melding_for(actors["outsider"], melding.pk)
     with pytest.raises(Http404):
-        p.get_melding_for(actors["member"], melding.pk + 1000)
+        mp.get_melding_for(actors["member"], melding.pk + 1000)
     with pytest.raises(PermissionDenied):
-        p.get_melding_for(actors["analist"], melding.pk, original=True)
+        mp.get_melding_for(actors["analist"], melding.pk, original=True)
+
+
+def test_the_rules_read_attributes_not_models(actors: dict[str, Any]) -> None:
+    """accounts imports no other app (ADR 0008): any object with the attributes gets the same answer."""
+    from types import SimpleNamespace
+
+    member, outsider = actors["member"], actors["outsider"]
+    team_id = actors["melding"].team_id
+    melding = SimpleNamespace(behandelaar_id=None, team_id=team_id)
+    assert p.can_edit(member, melding)
+    assert not p.can_view(outsider, melding)
+    indicator = SimpleNamespace(verantwoordelijke_id=outsider.pk, team_id=None)
+    assert p.can_edit_indicator(outsider, indicator)
+    assert not p.can_edit_indicator(member, indicator)
 
 
 def test_export_and_audit_rights(actors: dict[str, Any]) -> None:

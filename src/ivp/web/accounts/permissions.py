@@ -9,21 +9,44 @@ The plan (``ivp.web.plan``): every staff member may read it (public policy, no p
 Realisations are entered by analysts, and by a behandelaar who owns the indicator
 (``verantwoordelijke``) or is in its team; everyone else gets 403. The plan's definition (an
 indicator's name, owner, team and targets) is edited by beheerders and analysts only.
+
+This module imports no other app (ADR 0008): the rules read the attributes an object has
+(:class:`AssignedMelding`, :class:`AssignedIndicator`), and each app binds them to its own models in its
+``permissions`` module (``ivp.web.meldingen.permissions.get_melding_for``,
+``ivp.web.plan.permissions.get_indicator_for``): the query and the 404/403 there, the decision here.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db.models import Model, Q, QuerySet
 
 from ivp.web.accounts.models import Role
 
-if TYPE_CHECKING:
-    from ivp.web.meldingen.models import Melding
-    from ivp.web.plan.models import Indicator
+M = TypeVar("M", bound=Model)
+
+
+class AssignedMelding(Protocol):
+    """What the melding rules read: the assigned behandelaar and the team."""
+
+    @property
+    def behandelaar_id(self) -> int | None: ...
+
+    @property
+    def team_id(self) -> int | None: ...
+
+
+class AssignedIndicator(Protocol):
+    """What the indicator rules read: the responsible staff member and the team."""
+
+    @property
+    def verantwoordelijke_id(self) -> int | None: ...
+
+    @property
+    def team_id(self) -> int | None: ...
 
 
 def _role(user: Any) -> str:
@@ -58,28 +81,28 @@ def can_use_api(user: Any, *, token: bool) -> bool:
     return is_staff_member(user) if token else is_fully_authenticated(user)
 
 
-def _in_team(user: Any, melding: Melding) -> bool:
-    return melding.team_id is not None and user.teams.filter(pk=melding.team_id).exists()
+def _in_team(user: Any, team_id: int | None) -> bool:
+    return team_id is not None and user.teams.filter(pk=team_id).exists()
 
 
-def can_view(user: Any, melding: Melding) -> bool:
+def can_view(user: Any, melding: AssignedMelding) -> bool:
     """See a melding de-identified."""
     role = _role(user)
     if role in (Role.ANALIST, Role.BEHEERDER):
         return True
     if role == Role.BEHANDELAAR:
-        return melding.behandelaar_id == user.pk or _in_team(user, melding)
+        return melding.behandelaar_id == user.pk or _in_team(user, melding.team_id)
     return False
 
 
-def can_edit(user: Any, melding: Melding) -> bool:
+def can_edit(user: Any, melding: AssignedMelding) -> bool:
     """Change status, answer the reporter."""
     if _role(user) != Role.BEHANDELAAR:
         return False
-    return melding.behandelaar_id == user.pk or _in_team(user, melding)
+    return melding.behandelaar_id == user.pk or _in_team(user, melding.team_id)
 
 
-def can_view_original(user: Any, melding: Melding) -> bool:
+def can_view_original(user: Any, melding: AssignedMelding) -> bool:
     """Read the original text and contact details (each read is audited)."""
     return can_edit(user, melding)
 
@@ -94,35 +117,16 @@ def can_read_audit(user: Any) -> bool:
     return _role(user) == Role.BEHEERDER
 
 
-def visible_meldingen(user: Any) -> Any:
-    """The meldingen ``user`` may list (a queryset)."""
-    from django.db.models import Q
+def visible_meldingen(user: Any, rows: QuerySet[M]) -> QuerySet[M]:
+    """The meldingen in ``rows`` that :func:`can_view` allows ``user`` (a filtered queryset).
 
-    from ivp.web.meldingen.models import Melding
-
+    ``rows`` holds meldingen, with a ``team`` and a ``behandelaar`` field; the rule is the one above."""
     role = _role(user)
     if role in (Role.ANALIST, Role.BEHEERDER):
-        return Melding.objects.all()
+        return rows
     if role == Role.BEHANDELAAR:
-        return Melding.objects.filter(Q(team__in=user.teams.all()) | Q(behandelaar=user))
-    return Melding.objects.none()
-
-
-def get_melding_for(user: Any, pk: int, *, edit: bool = False, original: bool = False) -> Melding:
-    """Fetch a melding for a view: 404 when it does not exist or may not be seen, 403 when read-only."""
-    from ivp.web.meldingen.models import Melding
-
-    try:
-        melding = Melding.objects.select_related("categorie", "team").get(pk=pk)
-    except Melding.DoesNotExist:
-        raise Http404 from None
-    if not can_view(user, melding):
-        raise Http404
-    if edit and not can_edit(user, melding):
-        raise PermissionDenied
-    if original and not can_view_original(user, melding):
-        raise PermissionDenied
-    return melding
+        return rows.filter(Q(team__in=user.teams.all()) | Q(behandelaar=user))
+    return rows.none()
 
 
 def can_view_plan(user: Any) -> bool:
@@ -130,15 +134,13 @@ def can_view_plan(user: Any) -> bool:
     return is_staff_member(user)
 
 
-def can_edit_indicator(user: Any, indicator: Indicator) -> bool:
+def can_edit_indicator(user: Any, indicator: AssignedIndicator) -> bool:
     """Record realisations for ``indicator``."""
     role = _role(user)
     if role == Role.ANALIST:
         return True
     if role == Role.BEHANDELAAR:
-        if indicator.verantwoordelijke_id == user.pk:
-            return True
-        return indicator.team_id is not None and user.teams.filter(pk=indicator.team_id).exists()
+        return indicator.verantwoordelijke_id == user.pk or _in_team(user, indicator.team_id)
     return False
 
 
@@ -147,24 +149,11 @@ def can_edit_plan(user: Any) -> bool:
     return _role(user) in (Role.BEHEERDER, Role.ANALIST)
 
 
-def get_indicator_for(
-    user: Any, plan_code: str, code: str, *, edit: bool = False, define: bool = False
-) -> Indicator:
-    """Fetch an indicator for a view: 404 when missing or not visible, 403 when read-only.
+def authenticated_by_token(request: Any) -> bool:
+    """True when a DRF request was authenticated with a staff API token (not a session)."""
+    from ivp.web.accounts.authentication import ApiTokenAuthentication
 
-    ``edit``: record realisations; ``define``: edit the definition (:func:`can_edit_plan`)."""
-    from ivp.web.plan.models import Indicator
-
-    if not can_view_plan(user):
-        raise PermissionDenied
-    ind = Indicator.objects.select_related("plan").filter(plan__code=plan_code, code=code).first()
-    if ind is None:
-        raise Http404
-    if edit and not can_edit_indicator(user, ind):
-        raise PermissionDenied
-    if define and not can_edit_plan(user):
-        raise PermissionDenied
-    return ind
+    return isinstance(getattr(request, "successful_authenticator", None), ApiTokenAuthentication)
 
 
 def staff_required(view: Any) -> Any:

@@ -13,7 +13,24 @@ from django.utils import timezone
 
 from ivp.web.accounts.models import ApiToken, Role, Team, User
 from ivp.web.audit import services as audit
-from ivp.web.audit.models import Action
+from ivp.web.audit.services import Action
+
+# Other apps use accounts through this module and ``permissions`` only (ADR 0008).
+__all__ = [
+    "API_TOKEN_PREFIX_LENGTH",
+    "LAST_USED_RESOLUTION",
+    "Team",
+    "active_api_tokens",
+    "create_api_token",
+    "create_staff",
+    "hash_api_token",
+    "logged_in",
+    "new_api_key",
+    "revoke_api_token",
+    "second_factor_passed",
+    "teams",
+    "token_for_key",
+]
 
 
 def logged_in(user: Any) -> None:
@@ -22,6 +39,11 @@ def logged_in(user: Any) -> None:
 
 def second_factor_passed(user: Any) -> None:
     audit.record(user, Action.LOGIN, "user", user.pk, detail="tweede factor")
+
+
+def teams() -> QuerySet[Team]:
+    """Every team, by name (a lazy queryset, for choice fields)."""
+    return Team.objects.all()
 
 
 def create_staff(username: str, password: str, role: Role | str, teams: list[Team] | None = None) -> User:

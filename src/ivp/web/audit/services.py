@@ -15,6 +15,9 @@ from django.db.models import Q, QuerySet
 from ivp.web.audit.middleware import current_request_id
 from ivp.web.audit.models import Action, AuditEvent
 
+# Other apps use audit only through this module; ``Action`` is re-exported for their calls.
+__all__ = ["Action", "AuditEvent", "event", "record", "search"]
+
 
 def record(
     actor: Any,

@@ -29,7 +29,8 @@ from rest_framework.views import APIView
 
 from ivp.web.accounts import permissions
 from ivp.web.audit import services as audit
-from ivp.web.audit.models import Action
+from ivp.web.audit.services import Action
+from ivp.web.meldingen import permissions as access
 from ivp.web.meldingen import services
 from ivp.web.meldingen.models import Category, Melding
 from ivp.web.meldingen.serializers import (
@@ -161,7 +162,7 @@ class MeldingList(GenericAPIView[Melding]):
         form = MeldingFilterSerializer(data=request.query_params)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        rows = _period(permissions.visible_meldingen(request.user), data)
+        rows = _period(access.visible_meldingen(request.user), data)
         rows = rows.select_related("categorie", "team").order_by("-aangemaakt", "-id")
         page = self.paginate_queryset(rows)
         assert page is not None  # pagination_class is set
@@ -186,7 +187,7 @@ class MeldingDetail(APIView):
         responses={200: MeldingDetailSerializer, **_errors(401, 403, 404)},
     )
     def get(self, request: Request, pk: int) -> Response:
-        melding = permissions.get_melding_for(request.user, pk)
+        melding = access.get_melding_for(request.user, pk)
         body = MeldingDetailSerializer(melding).data
         services.record_view(request.user, melding, what="api detail")
         return Response(body)
@@ -207,7 +208,7 @@ class MeldingStatus(APIView):
         responses={200: StatusResultSerializer, **_errors(400, 401, 403, 404)},
     )
     def post(self, request: Request, pk: int) -> Response:
-        melding = permissions.get_melding_for(request.user, pk, edit=True)
+        melding = access.get_melding_for(request.user, pk, edit=True)
         form = StatusChangeSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
@@ -236,7 +237,7 @@ class MeldingAnswer(APIView):
         responses={201: AnswerResultSerializer, **_errors(400, 401, 403, 404)},
     )
     def post(self, request: Request, pk: int) -> Response:
-        melding = permissions.get_melding_for(request.user, pk, edit=True)
+        melding = access.get_melding_for(request.user, pk, edit=True)
         form = AnswerSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         bericht = services.answer(melding.pk, request.user, form.validated_data["tekst"])
@@ -326,7 +327,7 @@ class Statistiek(APIView):
         form = StatistiekFilterSerializer(data=request.query_params)
         form.is_valid(raise_exception=True)
         rows = (
-            _period(permissions.visible_meldingen(request.user), form.validated_data)
+            _period(access.visible_meldingen(request.user), form.validated_data)
             .annotate(maand=TruncMonth("aangemaakt"))
             .values("maand", "categorie__slug", "buurt_code")
             .annotate(n=Count("id"))

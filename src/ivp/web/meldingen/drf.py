@@ -16,14 +16,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ivp.web.accounts import permissions
-from ivp.web.accounts.authentication import ApiTokenAuthentication
 
 
 class IsStaff(BasePermission):
     """Staff only; a session must have passed the second factor, a token need not (see permissions)."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        token = isinstance(request.successful_authenticator, ApiTokenAuthentication)
+        token = permissions.authenticated_by_token(request)
         return permissions.can_use_api(request.user, token=token)
 
 

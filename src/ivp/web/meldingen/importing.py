@@ -14,7 +14,7 @@ from django.utils.text import slugify
 
 from ivp.lib.errors import InputError
 from ivp.web.audit import services as audit
-from ivp.web.audit.models import Action
+from ivp.web.audit.services import Action
 from ivp.web.meldingen import workflow
 from ivp.web.meldingen.models import Category, Kanaal, Melding, StatusWijziging
 

@@ -9,7 +9,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ivp.web.accounts.models import Team
 from ivp.web.meldingen import workflow
 
 
@@ -72,7 +71,9 @@ class Melding(models.Model):
     tekst = models.TextField(_("tekst"), blank=True)
     tekst_deid = models.TextField(_("tekst (gede-identificeerd)"), null=True, blank=True)
     volgcode_hash = models.CharField(max_length=64, null=True, blank=True)
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("team"))
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("team")
+    )
     behandelaar = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -183,7 +184,7 @@ class RoutingRule(models.Model):
     gebied = models.CharField(
         _("gebied"), max_length=12, blank=True, help_text=_("Wijk- of buurtcode; leeg is overal.")
     )
-    team = models.ForeignKey(Team, on_delete=models.CASCADE)
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE)
     volgorde = models.PositiveIntegerField(default=100)
 
     class Meta:

@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import Signal
 from django.utils import timezone
@@ -27,7 +28,7 @@ from django.utils import timezone
 from ivp.web.accounts import permissions
 from ivp.web.accounts.services import hash_api_token, new_api_key
 from ivp.web.audit import services as audit
-from ivp.web.audit.models import Action
+from ivp.web.audit.services import Action
 from ivp.web.inserts import Linked, insert_linked
 from ivp.web.meldingen import workflow
 from ivp.web.meldingen.deid import deidentify
@@ -188,6 +189,25 @@ def active_category(slug: str) -> Category | None:
     if not slug:
         return None
     return _categories.get(slug, lambda: Category.objects.filter(slug=slug, actief=True).first())
+
+
+# The workflow as data, for other apps' forms and pages (they use meldingen only through this module and
+# ``permissions``, ADR 0008).
+STATUS_LABELS = workflow.LABELS
+STATUS_CHOICES = workflow.STATUS_CHOICES
+allowed_statuses = workflow.allowed
+
+
+def categories() -> QuerySet[Category]:
+    """Every category, in the order of the form (a lazy queryset, for choice fields)."""
+    return Category.objects.all()
+
+
+def buurten() -> list[tuple[str, str]]:
+    """``(code, name)`` of every buurt of the region map, for choice lists."""
+    from ivp.web.meldingen.regions import region_map
+
+    return [(b.code, b.naam) for b in region_map().buurten]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ivp.web.accounts.models import Team
+from ivp.web.accounts import services as accounts
 
 
 class RealisatieForm(forms.Form):
@@ -34,7 +34,7 @@ class DefinitieForm(forms.Form):
 
     naam = forms.CharField(label=_("Naam"), max_length=300)
     eigenaar = forms.CharField(label=_("Eigenaar"), max_length=200)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=accounts.teams(), required=False)
     streefwaarden = forms.CharField(
         label=_("Streefwaarden"),
         required=False,

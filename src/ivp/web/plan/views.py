@@ -1,5 +1,6 @@
 """Staff pages of the plan: overview, one page per opgave and per indicator (with chart), and the
-realisation form. Reads through ``services``; access through ``ivp.web.accounts.permissions``."""
+realisation form. Reads through ``services``; access decided by ``ivp.web.accounts.permissions``,
+fetched through ``permissions``."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ivp.plan.units import format_value
 from ivp.reports.plan.context import chart_for
 from ivp.web.accounts import permissions
 from ivp.web.accounts.permissions import staff_required
+from ivp.web.plan import permissions as access
 from ivp.web.plan import services
 from ivp.web.plan.forms import DefinitieForm, RealisatieForm, targets_text
 from ivp.web.plan.models import Indicator, Plan
@@ -76,7 +78,7 @@ def opgave_detail(request: HttpRequest, plan_code: str, code: str) -> HttpRespon
 
 @staff_required
 def indicator_detail(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
-    ind = permissions.get_indicator_for(request.user, plan_code, code)
+    ind = access.get_indicator_for(request.user, plan_code, code)
     return _indicator_page(request, ind, RealisatieForm(initial={"jaar": dt.date.today().year}))
 
 
@@ -131,7 +133,7 @@ def _indicator_page(
 @staff_required
 @require_POST
 def realisatie_add(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
-    ind = permissions.get_indicator_for(request.user, plan_code, code, edit=True)
+    ind = access.get_indicator_for(request.user, plan_code, code, edit=True)
     form = RealisatieForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -158,7 +160,7 @@ def realisatie_add(request: HttpRequest, plan_code: str, code: str) -> HttpRespo
 @require_POST
 def definitie_edit(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
     """Edit the indicator's name, owner, team and targets (beheerder and analist)."""
-    ind = permissions.get_indicator_for(request.user, plan_code, code, define=True)
+    ind = access.get_indicator_for(request.user, plan_code, code, define=True)
     form = DefinitieForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data

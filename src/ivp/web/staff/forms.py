@@ -7,18 +7,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ivp.web.audit.models import Action
-from ivp.web.meldingen import services, workflow
-from ivp.web.meldingen.models import Category
-from ivp.web.meldingen.regions import region_map
+from ivp.web.audit.services import Action
+from ivp.web.meldingen import services
 
 
 class FilterForm(forms.Form):
     categorie = forms.ModelChoiceField(
-        label=_("Categorie"), queryset=Category.objects.all(), required=False, empty_label=_("alle")
+        label=_("Categorie"), queryset=services.categories(), required=False, empty_label=_("alle")
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("alle")), *workflow.STATUS_CHOICES]
+        label=_("Status"), required=False, choices=[("", _("alle")), *services.STATUS_CHOICES]
     )
     buurt = forms.ChoiceField(label=_("Buurt"), required=False)
     van = forms.DateField(
@@ -32,7 +30,7 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["buurt"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("alle"))] + [(b.code, b.naam) for b in region_map().buurten]
+        field.choices = [("", _("alle")), *services.buurten()]
 
     def apply(self, rows: Any) -> Any:
         if not self.is_valid():
@@ -61,7 +59,7 @@ class StatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["status"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(key, workflow.LABELS[key]) for key in workflow.allowed(current)]
+        field.choices = [(key, services.STATUS_LABELS[key]) for key in services.allowed_statuses(current)]
 
 
 class AnswerForm(forms.Form):

@@ -13,18 +13,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ivp.web.accounts import permissions
 from ivp.web.accounts.permissions import staff_required
 from ivp.web.audit import services as audit
-from ivp.web.audit.models import Action
+from ivp.web.audit.services import Action
+from ivp.web.meldingen import permissions as access
 from ivp.web.meldingen import services as meldingen
-from ivp.web.meldingen import workflow
 from ivp.web.staff import services
 from ivp.web.staff.forms import AnswerForm, AuditSearchForm, FilterForm, StatusForm
 
 
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
-    rows = permissions.visible_meldingen(request.user)
+    rows = access.visible_meldingen(request.user)
     counts = {row["status"]: row["n"] for row in rows.values("status").annotate(n=Count("id"))}
-    per_status = [(workflow.LABELS[key], counts.get(key, 0), key) for key in workflow.LABELS]
+    per_status = [(meldingen.STATUS_LABELS[key], counts.get(key, 0), key) for key in meldingen.STATUS_LABELS]
     return render(
         request,
         "staff/home.html",
@@ -35,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @staff_required
 def melding_list(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or {})
-    rows = form.apply(permissions.visible_meldingen(request.user).select_related("categorie", "team"))
+    rows = form.apply(access.visible_meldingen(request.user).select_related("categorie", "team"))
     page = Paginator(rows, 50).get_page(request.GET.get("pagina"))
     items = [(m, meldingen.deidentified_text(m)) for m in page.object_list]
     audit.record(
@@ -61,7 +61,7 @@ def melding_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def melding_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    melding = permissions.get_melding_for(request.user, pk)
+    melding = access.get_melding_for(request.user, pk)
     meldingen.record_view(request.user, melding)
     return render(
         request,
@@ -83,7 +83,7 @@ def melding_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def melding_original(request: HttpRequest, pk: int) -> HttpResponse:
     """POST, so that prefetching or a shared link never reveals the original unasked."""
-    melding = permissions.get_melding_for(request.user, pk, original=True)
+    melding = access.get_melding_for(request.user, pk, original=True)
     original = meldingen.read_original(request.user, melding)
     response = render(request, "staff/original.html", {"melding": melding, "original": original})
     response["Cache-Control"] = "no-store"
@@ -93,7 +93,7 @@ def melding_original(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def melding_status(request: HttpRequest, pk: int) -> HttpResponse:
-    melding = permissions.get_melding_for(request.user, pk, edit=True)
+    melding = access.get_melding_for(request.user, pk, edit=True)
     form = StatusForm(melding.status, request.POST)
     if form.is_valid():
         try:
@@ -110,7 +110,7 @@ def melding_status(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def melding_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    melding = permissions.get_melding_for(request.user, pk, edit=True)
+    melding = access.get_melding_for(request.user, pk, edit=True)
     form = AnswerForm(request.POST)
     if form.is_valid():
         meldingen.answer(melding.pk, request.user, form.cleaned_data["tekst"])
@@ -125,7 +125,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     form = FilterForm(request.GET or {})
-    rows = form.apply(permissions.visible_meldingen(request.user).select_related("categorie", "team"))
+    rows = form.apply(access.visible_meldingen(request.user).select_related("categorie", "team"))
     data = services.export_rows(rows)
     meldingen.record_export(request.user, fmt, len(data), form.as_params())
     if fmt == "xlsx":
