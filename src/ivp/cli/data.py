@@ -54,7 +54,7 @@ def sources_cmd(as_json: bool, workspace: Path | None) -> None:
 @command("themes", help=_("Toon de thema's en welke geladen codes er (niet) aan gekoppeld zijn."))
 @workspace_option
 def themes_cmd(workspace: Path | None) -> None:
-    from ivp.store import Store
+    from ivp.store import Store, read
     from ivp.themes import coverage_report, load_taxonomy
 
     ws = open_workspace(workspace)
@@ -63,15 +63,14 @@ def themes_cmd(workspace: Path | None) -> None:
         themes = [t.naam for t in taxonomy.themes if t.opgave == opgave.id]
         click.echo(f"{opgave.naam}: {', '.join(themes) if themes else '–'}")
     with Store(ws.store_path) as store:
-        codes = store.query("SELECT DISTINCT scheme, category FROM observations ORDER BY scheme, category")
-    if codes.empty:
+        codes = read.loaded_codes(store)
+    if not codes:
         click.echo(_("Nog geen cijfers geladen; er valt nog niets te koppelen."))
         return
     unmapped = False
-    for scheme, group in codes.groupby("scheme", sort=True):
-        lines = coverage_report(taxonomy, str(scheme), [str(c) for c in group["category"]])
-        unmapped = unmapped or bool(taxonomy.unmapped(str(scheme), [str(c) for c in group["category"]]))
-        click.echo("\n".join(lines))
+    for scheme, loaded in codes.items():
+        click.echo("\n".join(coverage_report(taxonomy, scheme, list(loaded))))
+        unmapped = unmapped or bool(taxonomy.unmapped(scheme, list(loaded)))
     if unmapped:
         raise SystemExit(1)
 
