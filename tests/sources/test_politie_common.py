@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from ivp.lib.errors import InputError
-from ivp.sources.base import ingest
-from ivp.sources.politie import RegionLookup, read_table
+from ivp.sources.base import area_index, ingest
+from ivp.sources.politie import read_table
+from ivp.sources.regions import AreaIndex, resolve
 from ivp.store import Batch, Provenance, Store
 
 TABLES = ("sources", "source_history", "regions", "population", "categories", "observations", "incidents")
@@ -156,12 +157,20 @@ def test_old_xls_is_refused_with_advice(tmp_path: Path) -> None:
     assert caught.value.code == "unsupported_format"
 
 
-def test_region_lookup_accepts_codes_names_and_district_names_without_prefix() -> None:
-    lookup = RegionLookup({name.lower(): code for code, _l, name, _p, _g in REGIONS})
-    assert lookup.code("wk050501") == "WK050501"
-    assert lookup.code("Gemeente Dordrecht") == "GM0505"
-    assert lookup.code("  zuidendijk ") == "BU05050300"
-    assert lookup.code("Binnenstad") == "WK050501"
-    assert lookup.code("Wijk 03 Oud Krispijn") == "WK050503"
-    assert lookup.code("Oud Krispijn") == "WK050503"
-    assert lookup.code("Atlantis") is None
+def test_resolver_accepts_codes_names_and_district_names_without_prefix(seeded_index: AreaIndex) -> None:
+    def one(**values: str) -> object:
+        return resolve(seeded_index, pd.DataFrame([values]), gemeente="GM0505").code.iloc[0]
+
+    assert one(wijk="wk050501") == "WK050501"
+    assert one(gebied="Gemeente Dordrecht") == "GM0505"
+    assert one(buurt="  zuidendijk ") == "BU05050300"
+    assert one(gebied="Binnenstad") == "WK050501"
+    assert one(wijk="Wijk 03 Oud Krispijn") == "WK050503"
+    assert one(wijk="Oud Krispijn") == "WK050503"
+    assert resolve(seeded_index, pd.DataFrame([{"buurt": "Atlantis"}]), gemeente="GM0505").unknown.iloc[0]
+
+
+@pytest.fixture
+def seeded_index(store: Store) -> AreaIndex:
+    seed_regions(store)
+    return area_index(store)

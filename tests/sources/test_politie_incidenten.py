@@ -63,7 +63,7 @@ def test_small_export_maps_intervals_places_and_regions(seeded: Store, tmp_path:
     assert second["end_at"] == second["begin_at"]
     assert pd.isna(second["x_rd"])
     assert pd.isna(second["lon"])
-    assert second["region"] == "WK050501"
+    assert second["region"] == "BU05050108"
     assert got.loc["PL1700_BVH_102", "region"] == "BU05050300"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import pkgutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
@@ -18,7 +18,9 @@ from typing import Protocol
 from ivp.lib.errors import InputError
 from ivp.lib.files import sha256_bytes
 from ivp.lib.i18n import _
+from ivp.sources.regions import AreaIndex
 from ivp.store import Batch, LoadResult, Store
+from ivp.store.areas import area_names, boundaries, region_index
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,9 @@ class Raw:
     retrieved_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None))
     dataset: str | None = None  # set when the caller names it (a CBS table id)
     #: Context from the workspace, filled by :func:`ingest` so ``parse`` stays pure: the workspace's
-    #: municipality code and the known regions (lower-cased name -> code, and code -> level).
+    #: municipality code and the loaded areas (names, hierarchy, boundaries) for the region resolver.
     gemeente: str | None = None
-    region_names: Mapping[str, str] = field(default_factory=dict)
+    areas: AreaIndex = field(default_factory=AreaIndex)
 
     def file_hash(self) -> str:
         """Hash over every file, in name order, so the same input always hashes the same."""
@@ -106,10 +108,14 @@ def ingest(
     """Fetch, parse and load one input: the whole pipeline for ``ivp ingest``."""
     adapter = get(adapter_id)
     raw = adapter.fetch(location, dataset=dataset)
-    names = store.query("SELECT lower(name) AS name, code FROM region_current WHERE name IS NOT NULL")
-    raw = replace(raw, gemeente=gemeente, region_names=dict(zip(names["name"], names["code"], strict=True)))
+    raw = replace(raw, gemeente=gemeente, areas=area_index(store))
     batch = adapter.parse(raw)
     return store.load(batch, force=force)
+
+
+def area_index(store: Store) -> AreaIndex:
+    """What the region resolver needs from the store: regions, boundaries and every loaded name."""
+    return AreaIndex(region_index(store), boundaries(store), area_names(store))
 
 
 def fetch_file(location: str | None, *, example: str, dataset: str | None = None) -> Raw:

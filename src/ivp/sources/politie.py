@@ -359,39 +359,6 @@ def category_parent(scheme: str, code: str) -> str | None:
     return TOTAL_CODE
 
 
-_REGION_CODE = re.compile(r"^(NL00|GM\d{4}|WK\d{6}|BU\d{8})$")
-_WIJK_PREFIX = re.compile(r"^wijk\s+\d+\s+")
-
-
-class RegionLookup:
-    """Resolve an area written as a CBS code or as a name known in the store (``Raw.region_names``).
-
-    Names compare case-insensitively; 'Gemeente Dordrecht' finds 'Dordrecht', and 'Binnenstad' finds the
-    CBS district 'Wijk 01 Binnenstad' (and the other way round) when only one district has that name.
-    """
-
-    def __init__(self, names: Mapping[str, str]) -> None:
-        self.names = {text_key(k): v for k, v in names.items()}
-        stripped: dict[str, list[str]] = {}
-        for key, code in self.names.items():
-            short = _WIJK_PREFIX.sub("", key)
-            if short != key:
-                stripped.setdefault(short, []).append(code)
-        self.short = {k: v[0] for k, v in stripped.items() if len(v) == 1}
-
-    def code(self, value: str) -> str | None:
-        """Return the CBS code for ``value``, or ``None`` when it is neither a code nor a known name."""
-        text = value.strip()
-        if _REGION_CODE.match(text.upper()):
-            return text.upper()
-        key = text_key(text)
-        key = re.sub(r"^gemeente\s+", "", key) if key not in self.names else key
-        found = self.names.get(key) or self.short.get(key)
-        if found is None:
-            found = self.names.get(_WIJK_PREFIX.sub("", key)) or self.short.get(_WIJK_PREFIX.sub("", key))
-        return found
-
-
 def first_line(mask: pd.Series) -> int:
     """Return the index label (line) of the first true value of ``mask``."""
     return int(mask.index[int(mask.to_numpy().argmax())])

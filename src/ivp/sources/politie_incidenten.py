@@ -18,13 +18,13 @@ from ivp.sources.base import Raw, fetch_file, register
 from ivp.sources.politie import (
     LICENCE_DELIVERED,
     PUBLISHER,
-    RegionLookup,
     Table,
     fail_at,
     first_line,
     main_file,
     read_table,
 )
+from ivp.sources.regions import AmbiguousRegionError, Resolution, resolve
 from ivp.store import Batch, Provenance
 
 SCHEME = "politie-incident"
@@ -155,6 +155,7 @@ class PolitieIncidenten:
             "wijk_name": _texts(table, WIJK_ALIASES),
             "buurt_name": _texts(table, BUURT_ALIASES),
         }
+        resolution = _regions(table, names, raw, lon, lat, begin)
         incidents = pd.DataFrame(
             {
                 "incident_id": frame[id_col],
@@ -169,7 +170,7 @@ class PolitieIncidenten:
                 "lon": lon,
                 "lat": lat,
                 **names,
-                "region": _regions(names, raw),
+                "region": resolution.code,
             },
             index=frame.index,
         )
@@ -184,7 +185,7 @@ class PolitieIncidenten:
             file_hash=raw.file_hash(),
             retrieved_at=raw.retrieved_at,
             period=str(first) if first == last else f"{first}-{last}",
-            notes=_quality_notes(incidents),
+            notes=_notes(_quality_notes(incidents), resolution.notes(raw.areas)),
         )
         # No categories rows: each incident carries its own label, and the row count stays the number of
         # incidents, which is what the user checks against the export.
@@ -358,31 +359,29 @@ def _texts(table: Table, aliases: Sequence[str]) -> pd.Series:
     return table.frame[column].replace("", None)
 
 
-def _regions(names: dict[str, pd.Series], raw: Raw) -> pd.Series:
-    """Most detailed CBS code known from the names: buurt, else wijk, else gemeente; else NULL.
+def _regions(
+    table: Table, names: dict[str, pd.Series], raw: Raw, lon: pd.Series, lat: pd.Series, begin: pd.Series
+) -> Resolution:
+    """The region of each incident (:mod:`ivp.sources.regions`): by its place, else its names.
 
-    A district or neighbourhood name counts only if the code it resolves to lies in the municipality
-    of the row, because names like 'Centrum' occur in many municipalities.
+    An incident whose names fit no area lands in its municipality; an ambiguous name is refused.
     """
-    lookup = RegionLookup(raw.region_names)
-    combos = pd.DataFrame(names).fillna("").drop_duplicates()
-    mapping: dict[tuple[str, str, str], str | None] = {}
-    for gemeente, wijk, buurt in combos.itertuples(index=False):
-        gm = lookup.code(gemeente) if gemeente else raw.gemeente
-        if gm is None or not gm.startswith("GM"):
-            mapping[(gemeente, wijk, buurt)] = None
-            continue
-        found: str | None = gm
-        for name, prefix in ((buurt, "BU"), (wijk, "WK")):
-            code = lookup.code(name) if name else None
-            if code and code.startswith(prefix) and code[2:6] == gm[2:6]:
-                found = code
-                break
-        mapping[(gemeente, wijk, buurt)] = found
-    keys = pd.DataFrame(names).fillna("")
-    return pd.Series(
-        [mapping[k] for k in keys.itertuples(index=False, name=None)], index=keys.index, dtype=object
+    frame = pd.DataFrame(
+        {"gemeente": names["gemeente_name"], "wijk": names["wijk_name"], "buurt": names["buurt_name"]}
     )
+    try:
+        return resolve(raw.areas, frame, gemeente=raw.gemeente, lon=lon, lat=lat, years=begin.dt.year)
+    except AmbiguousRegionError as exc:
+        found = exc.ambiguity
+        aliases = {"gemeente": GEMEENTE_ALIASES, "wijk": WIJK_ALIASES, "buurt": BUURT_ALIASES}
+        raise fail_at(
+            "ambiguous_region",
+            found.message(),
+            table,
+            int(str(found.row)),
+            table.column(aliases.get(found.slot, BUURT_ALIASES)),
+            found.hint(),
+        ) from None
 
 
 def _quality_notes(incidents: pd.DataFrame) -> str | None:
@@ -415,3 +414,9 @@ def _quality_notes(incidents: pd.DataFrame) -> str | None:
             )
         )
     return ("; ".join(notes) + ".") if notes else None
+
+
+def _notes(*parts: str | None) -> str | None:
+    """Join notes; each part is a sentence or clause without the final full stop."""
+    text = " ".join(p if p.endswith(".") else p + "." for p in parts if p)
+    return text or None

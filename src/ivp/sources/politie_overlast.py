@@ -17,7 +17,6 @@ from ivp.sources.base import Raw, fetch_file, register
 from ivp.sources.politie import (
     LICENCE_DELIVERED,
     PUBLISHER,
-    RegionLookup,
     Table,
     category_parent,
     fail_at,
@@ -29,6 +28,7 @@ from ivp.sources.politie import (
     thousands,
 )
 from ivp.sources.politie_codes import OVERLAST_CODES, TOTAL_CODE
+from ivp.sources.regions import FALLBACK, AmbiguousRegionError, Resolution, resolve
 from ivp.store import Batch, Provenance
 
 SCHEME = "politie-overlast"
@@ -145,14 +145,14 @@ class PolitieOverlast:
         )
         long = _long_rows(table)
         codes = _codes(table, long)
-        regions = _regions(table, long, raw)
+        resolution = _regions(table, long, raw)
         grains, years, months = _periods(table, long)
         observations = pd.DataFrame(
             {
                 "measure": MEASURE,
                 "scheme": SCHEME,
                 "category": codes,
-                "region": regions,
+                "region": resolution.code.astype(str),
                 "grain": grains,
                 "year": years.astype("int64"),
                 "month": months.astype("Int64"),
@@ -183,6 +183,7 @@ class PolitieOverlast:
             file_hash=raw.file_hash(),
             retrieved_at=raw.retrieved_at,
             period=str(first) if first == last else f"{first}-{last}",
+            notes=resolution.notes(raw.areas) + ".",
         )
         return Batch(
             provenance,
@@ -257,39 +258,61 @@ def _codes(table: Table, long: pd.DataFrame) -> pd.Series:
     return codes.astype(str)
 
 
-def _regions(table: Table, long: pd.DataFrame, raw: Raw) -> pd.Series:
-    columns = [c for c in dict.fromkeys(table.column((a,)) for a in AREA_ALIASES) if c is not None]
+#: Which slot of the region resolver each area column fills (by its alias).
+AREA_SLOTS = {
+    "buurtcode": "buurt", "buurt": "buurt", "buurtnaam": "buurt", "pleegbuurt": "buurt",
+    "wijkcode": "wijk", "wijk": "wijk", "wijknaam": "wijk", "pleegwijk": "wijk",
+    "gemeentecode": "gemeente", "gemeente": "gemeente", "gemeentenaam": "gemeente", "pleeggemeente": "gemeente",
+}  # fmt: skip
+
+
+def _regions(table: Table, long: pd.DataFrame, raw: Raw) -> Resolution:
+    columns = {a: c for a in AREA_ALIASES if (c := table.column((a,))) is not None}
     if not columns:
         if raw.gemeente:
-            return pd.Series(raw.gemeente, index=long.index)
+            code = pd.Series(raw.gemeente, index=long.index, dtype=object)
+            how = pd.Series(FALLBACK, index=long.index, dtype=object)
+            none = pd.Series(False, index=long.index)
+            return Resolution(code, how, none, pd.Series("", index=long.index, dtype=object))
         table.require("gebied", AREA_ALIASES)
     frame = table.frame.reindex(long.index)
-    lookup = RegionLookup(raw.region_names)
-    area = pd.Series("", index=long.index)
-    source = pd.Series("", index=long.index)
-    for column in columns:
-        fill = (area == "") & (frame[column] != "")
-        area = area.mask(fill, frame[column])
-        source = source.mask(fill, column)
-    mapping = {value: lookup.code(value) for value in area.unique() if value}
-    codes = area.map(mapping)
-    unknown = codes.isna()
+    slots = pd.DataFrame(index=long.index)
+    fields: dict[str, str] = {}
+    for alias, column in dict(reversed(list(columns.items()))).items():
+        slot = AREA_SLOTS.get(alias, "gebied")
+        current = slots[slot] if slot in slots.columns else pd.Series("", index=long.index)
+        slots[slot] = current.mask(current == "", frame[column])
+    for alias, column in columns.items():
+        fields.setdefault(AREA_SLOTS.get(alias, "gebied"), column)
+    try:
+        resolution = resolve(raw.areas, slots, gemeente=raw.gemeente)
+    except AmbiguousRegionError as exc:
+        found = exc.ambiguity
+        raise fail_at(
+            "ambiguous_region",
+            found.message(),
+            table,
+            int(str(found.row)),
+            fields.get(found.slot),
+            found.hint(),
+        ) from None
+    unknown = resolution.unknown | resolution.code.isna()
     if unknown.any():
         line = first_line(unknown)
-        value = area[unknown].iloc[0]
-        field = source[unknown].iloc[0] or columns[0]
+        slot = str(resolution.unknown_slot[unknown].iloc[0]) or "gebied"
+        value = slots[slot][unknown].iloc[0] if slot in slots.columns else ""
         raise fail_at(
             "unknown_region",
             _("onbekend gebied '{value}'.").format(value=value) if value else _("het gebied ontbreekt."),
             table,
             line,
-            field,
+            fields.get(slot, next(iter(columns.values()))),
             _(
                 "gebruik CBS-codes (GM0505, WK050501, BU05050101), of laad eerst de gebieden "
                 "(ivp ingest cbs 47018NED of ivp ingest geo) zodat namen herkend worden."
             ),
         )
-    return codes.astype(str)
+    return resolution
 
 
 def _periods(table: Table, long: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
