@@ -64,6 +64,9 @@ class GeoAdapter:
         if data.startswith(GPKG_MAGIC):
             features, epsg = _read_geopackage(data, file)
             kind = "GeoPackage"
+        elif name.lower().endswith((".csv", ".tsv", ".txt")):
+            features, epsg = _read_wkt_csv(data, file, name)
+            kind = "csv (WKT)"
         else:
             features, epsg = _read_geojson(data, file)
             kind = "GeoJSON"
@@ -213,6 +216,93 @@ def _unknown_geometry(kind: object, file: str, index: int | str) -> InputError:
         field="geometry",
         hint=_("lever Polygon of MultiPolygon."),
     )
+
+
+# -- csv with WKT geometry ---------------------------------------------------------------------------
+
+#: Code and name columns of a CBS key-figure csv with boundaries, most detailed first.
+CSV_CODE_COLUMNS = (("statcode", "statnaam"), ("bu_code", "bu_naam"), ("wk_code", "wk_naam"),
+                    ("gm_code", "gm_naam"))  # fmt: skip
+CSV_GEOMETRY_COLUMNS = ("geometry", "wkt", "geom")
+
+
+def _read_wkt_csv(data: bytes, file: str, name: str) -> tuple[list[_Feature], int]:
+    """A csv with one area per row: a code column, a name column and the boundary as WKT.
+
+    The shape of CBS's key-figure files with boundaries (``BU_CODE``, ``BU_NAAM``, ``geometry``). The year
+    of the division comes from a ``jaar``/``jrstatcode`` column, else from a year in the file name
+    (``groningen_buurten_2017.csv``). Coordinates in WGS84, or in the EPSG code of an ``epsg`` column.
+    """
+    import io
+
+    from ivp.sources._common import decode_text
+
+    text, _encoding = decode_text(data, file)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python")
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputError(
+            code="invalid_csv",
+            message=_("het csv-bestand is niet te lezen: {error}.").format(error=exc),
+            file=file,
+            hint=_("controleer het scheidingsteken en de aanhalingstekens."),
+        ) from None
+    columns = {str(c).strip().lower(): str(c) for c in frame.columns}
+    pair = next(((c, n) for c, n in CSV_CODE_COLUMNS if c in columns), None)
+    geometry_col = next((columns[g] for g in CSV_GEOMETRY_COLUMNS if g in columns), None)
+    if pair is None or geometry_col is None:
+        raise InputError(
+            code="missing_statcode" if pair is None else "unknown_geometry",
+            message=_("kolom voor code of geometrie ontbreekt; gevonden: {found}.").format(
+                found=", ".join(str(c) for c in frame.columns)
+            ),
+            file=file,
+            record=1,
+            field="statcode" if pair is None else "geometry",
+            hint=_("geef een kolom statcode (of BU_CODE, WK_CODE, GM_CODE) en een kolom geometry (WKT)."),
+        )
+    code_col, name_col = columns[pair[0]], columns.get(pair[1])
+    year_col = columns.get("jrstatcode") or columns.get("jaar")
+    file_year = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", name)
+    epsg = WGS84
+    if "epsg" in columns:
+        values = {v.strip() for v in frame[columns["epsg"]] if v.strip()}
+        epsg = _epsg_from_name(f"EPSG:{sorted(values)[0]}", file) if values else WGS84
+    features: list[_Feature] = []
+    for index, row in enumerate(frame.itertuples(index=False), start=2):
+        record = dict(zip(frame.columns, row, strict=True))
+        code = str(record[code_col]).strip()
+        if not code:
+            raise InputError(
+                code="missing_statcode",
+                message=_("regel {index} heeft geen code.").format(index=index),
+                file=file,
+                record=index,
+                field=code_col,
+                hint=_("elke regel heeft een CBS-code nodig, bv. BU05050100."),
+            )
+        wkt = str(record[geometry_col]).strip()
+        shape = None
+        if wkt:
+            try:
+                shape = shapely.from_wkt(wkt)
+            except shapely.errors.ShapelyError:
+                raise InputError(
+                    code="invalid_geometry",
+                    message=_("de geometrie op regel {index} is geen leesbare WKT.").format(index=index),
+                    file=file,
+                    record=index,
+                    field=geometry_col,
+                    hint=_("controleer de coördinaten op deze regel."),
+                ) from None
+            if shape.geom_type not in POLYGONAL:
+                raise _unknown_geometry(shape.geom_type, file, index)
+        year = _year({"jaar": record[year_col]}) if year_col else None
+        if year is None and file_year:
+            year = int(file_year.group(1))
+        label = str(record[name_col]).strip() if name_col else ""
+        features.append(_Feature(code, label or code, shape, year))
+    return features, epsg
 
 
 # -- GeoPackage --------------------------------------------------------------------------------------
