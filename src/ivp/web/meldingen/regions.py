@@ -1,7 +1,8 @@
 """Buurten for the form: names for the choice list and polygons for the SVG map.
 
 Read from the workspace store (``regions`` with level 'buurt' and GeoJSON geometry), or from the
-GeoJSON file in ``IVP_REGIONS_GEOJSON``. Loaded once per process.
+GeoJSON file in ``IVP_REGIONS_GEOJSON``. Loaded once per process. Each buurt appears once, however many
+datasets describe it (:func:`ivp.store.areas.areas`).
 """
 
 from __future__ import annotations
@@ -94,7 +95,11 @@ class RegionMap:
 
 def _from_rows(rows: list[tuple[str, str, str | None]]) -> RegionMap:
     buurten = []
+    seen: set[str] = set()
     for code, naam, geometry in rows:
+        if code.strip() in seen:  # a GeoJSON may hold a code twice; the list shows it once
+            continue
+        seen.add(code.strip())
         geom = None
         if geometry:
             try:
@@ -114,13 +119,12 @@ def _from_rows(rows: list[tuple[str, str, str | None]]) -> RegionMap:
 
 def _from_store(path: Path, gemeente: str) -> RegionMap | None:
     from ivp.store import Store
+    from ivp.store.areas import areas
 
     try:
         with Store(path, read_only=True) as store:
-            frame = store.query(
-                "SELECT code, name, geometry FROM regions WHERE level = 'buurt' AND gemeente = ? ORDER BY name",
-                [gemeente],
-            )
+            # One row per code: the CBS row (name) and the boundary row (geometry) of a buurt merged.
+            frame = areas(store, gemeente, ("buurt",))
     except Exception as exc:  # a missing or locked store means: fall back, do not fail the form
         log.warning("store %s not readable for buurten: %s", path, exc)
         return None
