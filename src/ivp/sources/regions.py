@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -249,9 +250,12 @@ class Resolution:
 
     def summary(self, index: AreaIndex) -> dict[tuple[str, str], int]:
         """(level, method) -> number of records."""
-        levels = self.code.map(lambda c: index.level(c) or "onbekend" if c else "geen")
-        counts = pd.crosstab(levels, self.how).stack()
-        return {(str(lv), str(h)): int(n) for (lv, h), n in counts.items() if n}
+        prefixes = {"BU": "buurt", "WK": "wijk", "GM": "gemeente"}
+        counts: Counter[tuple[str, str]] = Counter()
+        for code, how in zip(self.code, self.how, strict=True):
+            level = (index.level(code) or prefixes.get(str(code)[:2], "onbekend")) if code else "geen"
+            counts[(level, str(how))] += 1
+        return dict(counts)
 
     def notes(self, index: AreaIndex) -> str:
         """Dutch provenance note: how many records landed at which level, by which method."""
@@ -316,10 +320,10 @@ def resolve(
         mapping[values] = _by_names(index, dict(zip(SLOTS, values, strict=True)), gemeente, row)
     if len(rest):
         found = [mapping[v] for v in rest.itertuples(index=False, name=None)]
-        code[rest.index] = [f[0] for f in found]
-        how[rest.index] = [f[1] for f in found]
-        unknown_slot[rest.index] = [f[2] for f in found]
-        unknown[rest.index] = [bool(f[2]) for f in found]
+        code.loc[rest.index] = pd.Series([f[0] for f in found], index=rest.index, dtype=object)
+        how.loc[rest.index] = pd.Series([f[1] for f in found], index=rest.index, dtype=object)
+        unknown_slot.loc[rest.index] = pd.Series([f[2] for f in found], index=rest.index, dtype=object)
+        unknown.loc[rest.index] = pd.Series([bool(f[2]) for f in found], index=rest.index, dtype=bool)
     return Resolution(code, how, unknown, unknown_slot)
 
 
