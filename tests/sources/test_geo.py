@@ -217,3 +217,28 @@ def test_empty_file(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "leeg.geojson"
     path.write_bytes(b"")
     _refused(store, path, "empty_file")
+
+
+def test_wkt_csv_of_an_older_division(shared_data: Path, store: Store) -> None:
+    """CBS key figures with boundaries as WKT (Groningen 2017): the year comes from the file name."""
+    batch = _parse(shared_data / "incidenten" / "groningen_buurten_2017.csv")
+    regions = batch.tables["regions"].set_index("code")
+    assert len(regions) == 108
+    assert set(regions["level"]) == {"buurt"}
+    assert set(regions["valid_from"]) == {2017}
+    assert regions.loc["BU00140000", ["name", "parent", "gemeente"]].tolist() == [
+        "Binnenstad-Noord", "WK001400", "GM0014",
+    ]  # fmt: skip
+    shape = shapely.from_geojson(regions.loc["BU00140000", "geometry"])
+    assert shape.is_valid
+    assert shape.contains(shapely.Point(6.5665, 53.2205))
+    assert batch.provenance.period == "2017"
+    assert "csv (WKT)" in (batch.provenance.notes or "")
+
+
+def test_wkt_csv_without_geometry_column_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "buurten_2020.csv"
+    path.write_text("BU_CODE,BU_NAAM\nBU05050100,Noord\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        _parse(path)
+    assert (caught.value.code, caught.value.field) == ("unknown_geometry", "geometry")

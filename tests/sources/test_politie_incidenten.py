@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import shapely
 
 from ivp.sources.base import ingest
 from ivp.store import Store
@@ -241,3 +242,24 @@ def test_empty_export(loaded: tuple[Store, Path]) -> None:
     store, path = loaded
     path.write_text("\n\n", encoding="utf-8")
     assert_refused(store, ID, path, "empty_file")
+
+
+def test_a_place_wins_over_the_names_and_is_counted_in_the_notes(
+    seeded: Store, tmp_path: Path, shared_data: Path
+) -> None:
+    ingest(seeded, "geo", str(shared_data / "geo" / "dordrecht_buurten_2024.geojson"))
+    inside = "BU05050300"  # its representative point, written as the export would
+    geometry = seeded.query("SELECT geometry FROM regions WHERE code = ? AND geometry IS NOT NULL", [inside])
+    point = shapely.from_geojson(geometry["geometry"].iloc[0]).representative_point()
+    rows = [
+        HEADER,
+        ["PL1", "A72", "Diefstal Fiets", "Dordrecht", "Wijk 01 Binnenstad", "Centrum",
+         "2024-03-01T22:00:00", "", "", "", "", "", f"{point.x:.6f}", f"{point.y:.6f}"],
+        ["PL2", "A72", "Diefstal Fiets", "Dordrecht", "Wijk 01 Binnenstad", "Centrum",
+         "2024-03-01T22:00:00", "", "", "", "", "", "", ""],
+    ]  # fmt: skip
+    ingest(seeded, ID, str(write_csv(tmp_path / "i.csv", rows)), gemeente="GM0505")
+    assert _incidents(seeded)["region"].tolist() == [inside, "BU05050108"]
+    notes = seeded.query("SELECT notes FROM sources WHERE source_id = ?", [ID])["notes"].iloc[0]
+    assert "1 buurt (op coördinaten)" in notes
+    assert "1 buurt (op naam)" in notes

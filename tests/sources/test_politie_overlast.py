@@ -268,3 +268,18 @@ def test_row_with_too_few_fields(loaded: tuple[Store, Path]) -> None:
     path.write_text("Wijk;Periode;Code;Aantal\nOud Krispijn;2023;E33\nOud Krispijn;2022;E33;4\n", "utf-8")
     error = assert_refused(store, ID, path, "field_count")
     assert error.record == 2
+
+
+def test_area_names_are_resolved_within_the_row_municipality(seeded: Store, tmp_path: Path) -> None:
+    # 'Centrum' is a Dordrecht buurt and a Groningen wijk in the store; the gemeente column decides.
+    rows = [
+        ["gemeente", "buurt", "wijk", "code", "jaar", "aantal"],
+        ["Dordrecht", "Centrum", "", "E33", "2023", "3"],
+        ["Groningen", "", "Centrum", "E33", "2023", "5"],
+    ]
+    ingest(seeded, ID, str(write_csv(tmp_path / "twee.csv", rows)), gemeente="GM0505")
+    got = seeded.query("SELECT region, value FROM observations ORDER BY value")
+    assert got["region"].tolist() == ["BU05050108", "WK001400"]
+    notes = seeded.query("SELECT notes FROM sources WHERE dataset = 'twee.csv'")["notes"].iloc[0]
+    assert "1 buurt (op naam)" in notes
+    assert "1 wijk (op naam)" in notes
