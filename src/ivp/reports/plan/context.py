@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ivp.lib import clock
 from ivp.lib.i18n import _
 from ivp.plan.model import ImplementationPlan, Indicator, Opgave, Period, Plan, Realisation
 from ivp.plan.tracking import IndicatorProgress, all_realisations, progress
@@ -225,7 +226,7 @@ def evaluation_context(
         plan=plan,
         naam=municipality_name(ws, store),
         period=period,
-        generated=today or dt.date.today(),
+        generated=today or clock.today(),
         sections=tuple(sections),
         counts=_counts(all_rows),
         intro_text=_read(ws.teksten / "opgaven" / "inleiding.md"),
@@ -244,7 +245,7 @@ def rib_context(
     today: dt.date | None = None,
 ) -> RibContext:
     """A council information letter on one subject: results per pillar per year, targets, status."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     plans = plan.plans_for(subject)
     if not plans:
         from ivp.lib.errors import ConfigError

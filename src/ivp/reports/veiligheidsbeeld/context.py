@@ -13,9 +13,9 @@ from here.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
+from ivp.lib import clock
 from ivp.lib.errors import IvpError
 from ivp.lib.i18n import _
 from ivp.reports.naming import municipality_name
@@ -154,7 +154,7 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
     return ReportContext(
         gemeente=ws.gemeente,
         naam=municipality_name(ws, store),
-        generated=dt.date.today(),
+        generated=clock.today(),
         year_a=year_a,
         year_b=year_b,
         first_year=first,
