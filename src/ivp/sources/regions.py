@@ -335,9 +335,10 @@ def _by_names(
     gemeente_text = values["gemeente"]
     municipality = workspace
     given_municipality = False
+    method = BY_NAME
     if gemeente_text:
-        if CODE.match(gemeente_text.upper()):
-            municipality, given_municipality = gemeente_text.upper()[:6], True
+        if CODE.match(gemeente_text.upper()) and gemeente_text.upper().startswith("GM"):
+            municipality, given_municipality, method = gemeente_text.upper(), True, BY_CODE
         else:
             hits = index.find(gemeente_text, "gemeente", None)
             if len(hits) > 1:
@@ -374,7 +375,7 @@ def _by_names(
         missing = missing or slot
     if municipality is None:
         return None, UNKNOWN, missing
-    return municipality, (BY_NAME if given_municipality and not missing else FALLBACK), missing
+    return municipality, (method if given_municipality and not missing else FALLBACK), missing
 
 
 def _wijken(index: AreaIndex, text: str, municipality: str | None) -> set[str]:
