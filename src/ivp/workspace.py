@@ -50,6 +50,17 @@ class Workspace:
     alpha: float
     raw: dict[str, Any]
 
+    def display_name(self, stored: str | None) -> str:
+        """The municipality's name for reports and pages: ``naam`` when it is a name, else ``stored``.
+
+        ``ivp init --gemeente GM0599`` without ``--naam`` writes the code as ``naam``; then the name loaded
+        with the CBS regions (``stored``, e.g. 'Rotterdam') is used, and the code when none is loaded.
+        """
+        naam = self.naam.strip()
+        if naam and not is_code(naam):
+            return naam
+        return (stored or "").strip() or naam or self.gemeente
+
     @classmethod
     def open(cls, root: Path) -> Workspace:
         """Read ``ivp.toml`` in ``root``; fail loudly on a missing or bad setting."""
@@ -105,6 +116,11 @@ class Workspace:
         ws.teksten.mkdir(exist_ok=True)
         ws.uitvoer.mkdir(exist_ok=True)
         return ws
+
+
+def is_code(naam: str) -> bool:
+    """Whether a workspace's ``naam`` is only a municipality code (GM0599), not a name."""
+    return bool(GEMEENTE_CODE.match(naam.strip().upper()))
 
 
 def _int(table: dict[str, Any], key: str, default: int, path: Path) -> int:

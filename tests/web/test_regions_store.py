@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.test import override_settings
@@ -49,6 +49,6 @@ def test_the_form_lists_each_buurt_once(served: Workspace) -> None:
 def test_the_municipality_is_named_from_the_store_when_naam_is_the_code(served: Workspace) -> None:
     assert served.naam == "GM0505"
     assert context_processors.site(None)["gemeente_naam"] == "Dordrecht"  # type: ignore[arg-type]
-    missing = Path(served.root) / "none.duckdb"
-    assert context_processors.municipality_label("Drechtsteden", "GM0505", missing) == "Drechtsteden"
-    assert context_processors.municipality_label("GM0505", "GM0505", missing) == "GM0505"
+    assert dataclasses.replace(served, naam="Drechtsteden").display_name("Dordrecht") == "Drechtsteden"
+    assert served.display_name(None) == "GM0505"  # no regions loaded: the code stays
+    assert dataclasses.replace(served, naam=" gm0505 ").display_name(" Dordrecht ") == "Dordrecht"

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from ivp.store import Store, read
-from ivp.workspace import GEMEENTE_CODE, Workspace
+from ivp.store import Store
+from ivp.store.areas import municipality_name as stored_name
+from ivp.workspace import Workspace
 
 
 def municipality_name(ws: Workspace, store: Store | None) -> str:
-    """The name a report uses for the workspace's municipality.
+    """The name a report uses for the workspace's municipality (rule: :meth:`Workspace.display_name`).
 
-    ``ivp init --gemeente GM0599`` without ``--naam`` writes the code as ``naam``; then the name comes
-    from the regions in the store ('Rotterdam'), and the code stays when none are loaded (or no store).
+    With no store, or no regions loaded, a workspace whose ``naam`` is its code keeps the code.
     """
-    naam = ws.naam.strip()
-    if naam and naam.upper() != ws.gemeente and not GEMEENTE_CODE.match(naam.upper()):
-        return naam
-    if store is None:
-        return ws.gemeente
-    # TODO(issue 11): use ivp.store.areas.municipality_name once store/areas.py has landed.
-    return read.region_names(store, [ws.gemeente]).get(ws.gemeente, ws.gemeente)
+    return ws.display_name(stored_name(store, ws.gemeente) if store is not None else None)

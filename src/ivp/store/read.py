@@ -34,6 +34,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from ivp.store import areas
 from ivp.store.db import Store
 
 Grain = Literal["jaar", "maand"]
@@ -256,20 +257,14 @@ def region_names(store: Store, codes: Sequence[str]) -> dict[str, str]:
     return {str(c): str(n) for c, n in zip(frame["code"], frame["name"], strict=True)}
 
 
-# TODO(issue 11): `ivp.store.areas` (areas of a municipality, municipality_name) is being written
-# elsewhere; when it lands, make this delegate to it (or drop it and import that in the reports).
 def areas_of(store: Store, gemeente: str, levels: Sequence[Level] = ("wijk", "buurt")) -> pd.DataFrame:
-    """The loaded regions of ``levels`` inside municipality ``gemeente``.
+    """The loaded regions of ``levels`` inside municipality ``gemeente``, one row per code.
 
-    Columns: ``code``, ``level``, ``name``, ``parent``, ``geometry`` (GeoJSON text or None); by code.
+    Columns: ``code``, ``level``, ``name``, ``parent``, ``geometry`` (GeoJSON text or None); by code. The
+    name and geometry per code follow the rule of :mod:`ivp.store.areas`.
     """
-    where = _Where()
-    where.add("gemeente = ?", gemeente)
-    where.add_in("level", list(levels))
-    return store.query(
-        f"SELECT code, level, name, parent, geometry FROM region_current {where.sql()} ORDER BY code",
-        where.params,
-    )
+    frame = areas.areas(store, gemeente, tuple(levels))
+    return frame[list(AREA_COLUMNS)].reset_index(drop=True)
 
 
 # -- incidents ----------------------------------------------------------------------------------------

@@ -98,13 +98,19 @@ CREATE TABLE IF NOT EXISTS incidents (
 );
 
 -- One row per region code, merged over the datasets that describe it (names and hierarchy from CBS
--- tables, geometry from boundary files).
+-- tables, geometry from boundary files, older divisions beside the current one). Per code the name comes
+-- from the newest division (undated counts as newest), a CBS table before a boundary file; the geometry
+-- from the newest division that has one: the same rule as ivp.store.areas.
 CREATE OR REPLACE VIEW region_current AS
-SELECT code,
-       any_value(level)    AS level,
-       any_value(name)     AS name,
-       any_value(parent)   AS parent,
-       any_value(gemeente) AS gemeente,
-       max(geometry)       AS geometry
-FROM regions
-GROUP BY code;
+WITH ranked AS (
+    SELECT *,
+           row_number() OVER (PARTITION BY code ORDER BY valid_from IS NOT NULL, valid_from DESC,
+                              source_id <> 'cbs', dataset) AS name_rank,
+           row_number() OVER (PARTITION BY code ORDER BY geometry IS NULL, valid_from IS NOT NULL,
+                              valid_from DESC, source_id <> 'cbs', dataset) AS geometry_rank
+    FROM regions
+)
+SELECT n.code, n.level, n.name, n.parent, n.gemeente, g.geometry
+FROM ranked n
+LEFT JOIN ranked g ON g.code = n.code AND g.geometry_rank = 1
+WHERE n.name_rank = 1;

@@ -9,8 +9,6 @@ from pathlib import Path
 from django.conf import settings
 from django.http import HttpRequest
 
-from ivp.workspace import GEMEENTE_CODE
-
 log = logging.getLogger(__name__)
 
 
@@ -19,15 +17,9 @@ def site(request: HttpRequest) -> dict[str, object]:
     workspace = getattr(settings, "WORKSPACE", None)
     if workspace is None:
         return {"gemeente_naam": "de gemeente"}
-    return {"gemeente_naam": municipality_label(workspace.naam, workspace.gemeente, workspace.store_path)}
-
-
-def municipality_label(naam: str, code: str, store_path: Path) -> str:
-    """The workspace's ``naam``; when that is just the code (``ivp init --gemeente GM0599``), CBS's name."""
-    naam = naam.strip()
-    if naam and naam.upper() != code and not GEMEENTE_CODE.match(naam.upper()):
-        return naam
-    return _stored_name(code, str(store_path)) or naam or code
+    return {
+        "gemeente_naam": workspace.display_name(_stored_name(workspace.gemeente, str(workspace.store_path)))
+    }
 
 
 @functools.cache
