@@ -21,9 +21,27 @@ def migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
+def prepare_deidentification() -> None:
+    """Build or verify deduce's lookup cache before gunicorn forks workers (progress in Dutch)."""
+    from ivp.web.meldingen import deid
+
+    click.echo(
+        _("De-identificatie: opzoektabellen controleren in {path} ...").format(
+            path=deid.cache_file(deid.cache_dir())
+        )
+    )
+    built = deid.ensure_cache(echo=click.echo)
+    if not built:
+        click.echo(_("De-identificatie: opzoektabellen in orde."))
+
+
 def run(*, host: str, port: int, workers: int, threads: int) -> None:
-    """Migrate the app database, then replace this process with gunicorn serving ``ivp.web.wsgi``."""
+    """Migrate, build or verify the de-identification cache, then replace this process with gunicorn.
+
+    Workers load deduce at boot (``ivp.web.gunicorn_conf``); ``/gereed`` answers 200 once they have.
+    """
     migrate()
+    prepare_deidentification()
     from django.conf import settings
 
     click.echo(_("Database: {db}").format(db=settings.DATABASES["default"]["NAME"]))
@@ -39,6 +57,8 @@ def run(*, host: str, port: int, workers: int, threads: int) -> None:
             "-m",
             "gunicorn",
             "ivp.web.wsgi:application",
+            "--config",
+            "python:ivp.web.gunicorn_conf",
             "--bind",
             f"{host}:{port}",
             "--workers",

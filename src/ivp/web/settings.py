@@ -103,6 +103,11 @@ AXES_ENABLE_ADMIN = False
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_VERBOSE = False
 STATIC_ROOT = env_path("IVP_STATIC_ROOT", None, "Map waarin collectstatic de statische bestanden zet.")
+DEID_CACHE_DIR = env_path(
+    "IVP_DEID_CACHE_DIR",
+    None,
+    "Map voor de opzoektabellen van de de-identificatie (deduce); standaard die van het geïnstalleerde pakket.",
+)
 TIME_ZONE = env_str("IVP_TIME_ZONE", "Europe/Amsterdam", "Tijdzone voor weergave.")
 
 INSTALLED_APPS = [
@@ -135,6 +140,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ivp.web.health.DeidentificationUnavailableMiddleware",  # 503, not 500, before deduce is loaded
     "axes.middleware.AxesMiddleware",
 ]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]

@@ -6,9 +6,11 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from ivp.web.health import gereed
 from ivp.web.settings import WEB_DIR
 
 urlpatterns = [
+    path("gereed", gereed, name="gereed"),
     path("", include("ivp.web.meldingen.urls")),
     path("staf/", include("ivp.web.staff.urls")),
     path("staf/plan/", include("ivp.web.plan.urls")),
