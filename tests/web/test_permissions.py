@@ -82,3 +82,28 @@ def test_second_factor_per_role(actors: dict[str, Any], settings: Any) -> None:
     settings.OTP_REQUIRED_ROLES = ["analist"]
     assert p.needs_second_factor(actors["analist"])
     assert not p.needs_second_factor(actors["owner"])
+
+
+def test_an_unsaved_user_is_nobodys_assignee(actors: dict[str, Any]) -> None:
+    """pk None must not match behandelaar_id/verantwoordelijke_id None (nobody assigned).
+
+    Past the assignee check, Django refuses the team lookup of an unsaved user with a ValueError: also
+    not a grant.
+    """
+    from types import SimpleNamespace
+
+    from ivp.web.accounts.models import User
+
+    ghost = User(username="spook", role="behandelaar")  # never saved: pk is None
+    assert ghost.pk is None
+
+    def granted(rule: Any, obj: Any) -> bool:
+        try:
+            return bool(rule(ghost, obj))
+        except ValueError:
+            return False
+
+    unassigned = SimpleNamespace(behandelaar_id=None, team_id=actors["team_b"].pk)
+    assert not granted(p.can_view, unassigned)
+    assert not granted(p.can_edit, unassigned)
+    assert not granted(p.can_edit_indicator, SimpleNamespace(verantwoordelijke_id=None, team_id=None))

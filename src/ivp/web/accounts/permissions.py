@@ -81,6 +81,11 @@ def can_use_api(user: Any, *, token: bool) -> bool:
     return is_staff_member(user) if token else is_fully_authenticated(user)
 
 
+def _is_person(user: Any, person_id: int | None) -> bool:
+    """Whether ``user`` is the person assigned (an unsaved user, pk None, is nobody's assignee)."""
+    return user.pk is not None and person_id == user.pk
+
+
 def _in_team(user: Any, team_id: int | None) -> bool:
     return team_id is not None and user.teams.filter(pk=team_id).exists()
 
@@ -91,7 +96,7 @@ def can_view(user: Any, melding: AssignedMelding) -> bool:
     if role in (Role.ANALIST, Role.BEHEERDER):
         return True
     if role == Role.BEHANDELAAR:
-        return melding.behandelaar_id == user.pk or _in_team(user, melding.team_id)
+        return _is_person(user, melding.behandelaar_id) or _in_team(user, melding.team_id)
     return False
 
 
@@ -99,7 +104,7 @@ def can_edit(user: Any, melding: AssignedMelding) -> bool:
     """Change status, answer the reporter."""
     if _role(user) != Role.BEHANDELAAR:
         return False
-    return melding.behandelaar_id == user.pk or _in_team(user, melding.team_id)
+    return _is_person(user, melding.behandelaar_id) or _in_team(user, melding.team_id)
 
 
 def can_view_original(user: Any, melding: AssignedMelding) -> bool:
@@ -140,7 +145,7 @@ def can_edit_indicator(user: Any, indicator: AssignedIndicator) -> bool:
     if role == Role.ANALIST:
         return True
     if role == Role.BEHANDELAAR:
-        return indicator.verantwoordelijke_id == user.pk or _in_team(user, indicator.team_id)
+        return _is_person(user, indicator.verantwoordelijke_id) or _in_team(user, indicator.team_id)
     return False
 
 
