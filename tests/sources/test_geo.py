@@ -226,7 +226,7 @@ def test_wkt_csv_of_an_older_division(shared_data: Path, store: Store) -> None:
     assert len(regions) == 108
     assert set(regions["level"]) == {"buurt"}
     assert set(regions["valid_from"]) == {2017}
-    assert regions.loc["BU00140000", ["name", "parent", "gemeente"]].tolist() == [
+    assert list(regions.loc["BU00140000", ["name", "parent", "gemeente"]]) == [
         "Binnenstad-Noord", "WK001400", "GM0014",
     ]  # fmt: skip
     shape = shapely.from_geojson(regions.loc["BU00140000", "geometry"])
