@@ -1,47 +1,24 @@
-"""CBS StatLine tables: registered crime (47018NED yearly, 47022NED monthly) and key figures (85984NED).
-
-``fetch`` reads a folder as ``cbsodata.download_data(TABLE, dir=FOLDER, typed=True)`` writes it, or downloads
-the table live with ``cbsodata`` into a temporary folder and reads that. ``parse`` turns the JSON files into
-observations, categories, regions and population rows. Quirks handled (see docs/sources.md, section CBS):
-space-padded keys, ``2023JJ00``/``2023MM05`` periods, provisional years from ``Perioden.json``, and the
-codes ``GM0000``/``WK000000``/``BU00000000`` that mean "unknown", never a total.
-"""
+"""CBS parse (pure): turn the table's JSON files into observations, categories, regions and population."""
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pandas as pd
 
 from ivp.lib.errors import InputError
 from ivp.lib.i18n import _
 from ivp.sources._common import first_index, json_records, parse_numbers, region_frame, require_keys
-from ivp.sources.base import Raw, register
-from ivp.store import Batch, Provenance
+from ivp.sources.base import Raw
+from ivp.sources.cbs.fetch import CRIMES, INFO, PERIODS, PROPERTIES, REGIONS, TYPED, UNTYPED
 
 MEASURE = "geregistreerde_misdrijven"
 SCHEME = "cbs-misdrijf"
 TOTAL_CODE = "0.0.0"
-LICENCE = "CC BY 4.0"
-#: Environment setting: base URL of the CBS OData service, e.g. ``http://127.0.0.1:8080`` for a mirror.
-ENV_URL = "IVP_CBS_URL"
-
-TYPED = "TypedDataSet.json"
-UNTYPED = "UntypedDataSet.json"
 #: CBS symbols in an untyped data set that mean "no value": unknown, secret, not applicable.
 UNTYPED_MISSING = (".", "x", "?", "")
-INFO = "TableInfos.json"
-PERIODS = "Perioden.json"
-CRIMES = "SoortMisdrijf.json"
-REGIONS = "WijkenEnBuurten.json"
-PROPERTIES = "DataProperties.json"
 
 _PERIOD = re.compile(r"^(\d{4})(JJ|MM|KW)(\d{2})$")
 
@@ -69,156 +46,8 @@ TABLES: dict[str, TableSpec] = {
     "85984NED": TableSpec("inwoners", "opendata.cbs.nl", "CBS", "AantalInwoners_5", (INFO,)),
 }  # fmt: skip
 
-_CBSODATA_LOCK = threading.Lock()
 
-
-@register
-class CbsAdapter:
-    """CBS StatLine tables, live through ``cbsodata`` or from a downloaded folder."""
-
-    id = "cbs"
-    title = "CBS StatLine"
-
-    def __init__(self, base_url: str | None = None) -> None:
-        #: ``scheme://host[:port]`` of the OData service; default: ``$IVP_CBS_URL`` or the table's catalog.
-        self.base_url = base_url
-
-    # -- fetch (I/O only) ----------------------------------------------------------------------------
-
-    def fetch(self, location: str | None, *, dataset: str | None = None) -> Raw:
-        """Read every ``*.json`` in the folder ``location``; without a folder, download ``dataset`` live."""
-        table = dataset.upper() if dataset else None
-        if location is not None:
-            return _read_folder(Path(location), table)
-        if table is None:
-            raise InputError(
-                code="no_table",
-                message=_("geen tabel opgegeven."),
-                hint=_("geef een tabelnummer, bijvoorbeeld: ivp ingest cbs 47018NED."),
-            )
-        spec = _spec(table, origin=table)
-        base = (self.base_url or os.environ.get(ENV_URL) or f"https://{spec.catalog}").rstrip("/")
-        with tempfile.TemporaryDirectory(prefix=f"ivp-{table}-") as tmp:
-            _download(table, base, Path(tmp))
-            raw = _read_folder(Path(tmp), table)
-        return Raw(
-            origin=f"{base}/ODataFeed/odata/{table}", files=raw.files, retrieved_at=raw.retrieved_at,
-            dataset=table,
-        )  # fmt: skip
-
-    # -- parse (pure) --------------------------------------------------------------------------------
-
-    def parse(self, raw: Raw) -> Batch:
-        """Validate the table's JSON files and turn them into canonical rows."""
-        info = _records(raw, INFO)[0]
-        identifier = str(info.get("Identifier") or raw.dataset or "").strip().upper()
-        table = (raw.dataset or identifier).upper()
-        if identifier and identifier != table:
-            raise InputError(
-                code="table_mismatch",
-                message=_("de map bevat tabel {found}, niet {wanted}.").format(
-                    found=identifier, wanted=table
-                ),
-                file=_path(raw, INFO),
-                record=0,
-                field="Identifier",
-                hint=_("geef het tabelnummer dat bij de map hoort."),
-            )
-        spec = _spec(table, origin=raw.origin)
-        for name in (_data_file(raw), *spec.required):
-            _file(raw, name)
-        if spec.kind == "misdrijven":
-            tables, period, notes = _parse_crime(raw, spec)
-        else:
-            tables, period, notes = _parse_population(raw, spec, info)
-        provenance = Provenance(
-            source_id=self.id,
-            dataset=table,
-            title=str(info.get("Title") or table),
-            publisher=spec.publisher,
-            licence=LICENCE,
-            origin=raw.origin,
-            file_hash=raw.file_hash(),
-            retrieved_at=raw.retrieved_at,
-            vintage=str(info["Modified"]) if info.get("Modified") else None,
-            period=period or (str(info["Period"]) if info.get("Period") else None),
-            notes=notes,
-        )
-        batch = Batch(provenance, tables)
-        batch.validate_shape()
-        return batch
-
-
-# -- fetch helpers -----------------------------------------------------------------------------------
-
-
-def _read_folder(folder: Path, table: str | None) -> Raw:
-    if not folder.is_dir():
-        raise InputError(
-            code="folder_missing",
-            message=_("de map bestaat niet."),
-            file=str(folder),
-            hint=_("geef de map die cbsodata.download_data schreef, of laat --from weg om live op te halen."),
-        )
-    files = {path.name: path.read_bytes() for path in sorted(folder.glob("*.json")) if path.is_file()}
-    if not files:
-        raise InputError(
-            code="no_json_files",
-            message=_("de map bevat geen JSON-bestanden."),
-            file=str(folder),
-            hint=_("geef de map die cbsodata.download_data(tabel, dir=map, typed=True) schreef."),
-        )
-    return Raw(origin=str(folder.resolve()), files=files, dataset=table)
-
-
-def _download(table: str, base: str, target: Path) -> None:
-    """Download ``table`` with cbsodata from the service at ``base`` into ``target``."""
-    import cbsodata
-    import requests
-
-    parts = urlsplit(base)
-    origin = f"{base}/ODataFeed/odata/{table}"
-    with _CBSODATA_LOCK:  # cbsodata keeps the http/https choice in a module-level option
-        previous = cbsodata.options.use_https
-        cbsodata.options.use_https = parts.scheme != "http"
-        try:
-            # cbsodata 1.3.5 inverts `typed` (github.com/J535D165/cbsodata/issues/20): typed=False is what
-            # fetches TypedDataSet. parse reads either file, so a fixed cbsodata does no harm.
-            cbsodata.download_data(table, dir=str(target), typed=False, catalog_url=parts.netloc, timeout=120)
-        except requests.HTTPError as exc:
-            # cbsodata re-raises a new HTTPError without response; the original is its __cause__.
-            response = exc.response if exc.response is not None else getattr(exc.__cause__, "response", None)
-            status = getattr(response, "status_code", None)
-            if status == 404:
-                raise InputError(
-                    code="unknown_table",
-                    message=_("CBS kent tabel {table} niet op {base}.").format(table=table, base=base),
-                    file=origin,
-                    hint=_("controleer het tabelnummer op opendata.cbs.nl of dataderden.cbs.nl."),
-                ) from None
-            raise InputError(
-                code="download_failed",
-                message=_("CBS gaf een fout bij het ophalen ({error}).").format(error=exc),
-                file=origin,
-                hint=_("probeer het later opnieuw, of laad een map met --from."),
-                retry=True,
-            ) from None
-        except (requests.RequestException, ValueError, KeyError) as exc:
-            raise InputError(
-                code="download_failed",
-                message=_("ophalen bij CBS mislukt ({error}).").format(error=type(exc).__name__),
-                file=origin,
-                hint=_("controleer de internetverbinding, of laad een map met --from."),
-                retry=True,
-            ) from None
-        finally:
-            cbsodata.options.use_https = previous
-
-
-# -- parse helpers -----------------------------------------------------------------------------------
-
-
-def _spec(table: str, origin: str) -> TableSpec:
+def table_spec(table: str, origin: str) -> TableSpec:
     try:
         return TABLES[table]
     except KeyError:
@@ -230,23 +59,23 @@ def _spec(table: str, origin: str) -> TableSpec:
         ) from None
 
 
-def _path(raw: Raw, name: str) -> str:
+def file_path(raw: Raw, name: str) -> str:
     return f"{raw.origin.rstrip('/')}/{name}"
 
 
-def _file(raw: Raw, name: str) -> bytes:
+def file_bytes(raw: Raw, name: str) -> bytes:
     try:
         return raw.files[name]
     except KeyError:
         raise InputError(
             code="missing_file",
             message=_("het bestand ontbreekt in de map."),
-            file=_path(raw, name),
+            file=file_path(raw, name),
             hint=_("haal de tabel opnieuw op met cbsodata.download_data(tabel, dir=map, typed=True)."),
         ) from None
 
 
-def _data_file(raw: Raw) -> str:
+def data_file_name(raw: Raw) -> str:
     """TypedDataSet.json, or UntypedDataSet.json when only that one is there."""
     return UNTYPED if TYPED not in raw.files and UNTYPED in raw.files else TYPED
 
@@ -256,12 +85,12 @@ def _values(raw: Raw, name: str, values: pd.Series, field: str) -> pd.Series:
     if name == UNTYPED:
         text = values.astype("string").str.strip()
         values = text.mask(text.isin(UNTYPED_MISSING)).astype(object)
-    return parse_numbers(values, _path(raw, name), field, allow_missing=True, integer=True)
+    return parse_numbers(values, file_path(raw, name), field, allow_missing=True, integer=True)
 
 
-def _records(raw: Raw, name: str, keys: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    records = json_records(_file(raw, name), _path(raw, name))
-    require_keys(records, keys, _path(raw, name))
+def read_records(raw: Raw, name: str, keys: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    records = json_records(file_bytes(raw, name), file_path(raw, name))
+    require_keys(records, keys, file_path(raw, name))
     return records
 
 
@@ -269,7 +98,7 @@ def _measure_key(raw: Raw, default: str, prefix: str) -> str:
     """The topic column of the measure, from DataProperties.json when present."""
     if PROPERTIES not in raw.files:
         return default
-    for prop in _records(raw, PROPERTIES):
+    for prop in read_records(raw, PROPERTIES):
         key = str(prop.get("Key") or "")
         if prop.get("Type") == "Topic" and key.startswith(prefix):
             return key
@@ -279,7 +108,7 @@ def _measure_key(raw: Raw, default: str, prefix: str) -> str:
 def _dimension(
     frame: pd.DataFrame, column: str, known: pd.Index, raw: Raw, code: str, what: str, dim_file: str
 ) -> pd.Series:
-    data_file = _data_file(raw)
+    data_file = data_file_name(raw)
     """Strip a dimension column and check every value is a known key."""
     values = frame[column]
     if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
@@ -290,7 +119,7 @@ def _dimension(
         raise InputError(
             code="missing_value",
             message=_("waarde ontbreekt of is geen tekst."),
-            file=_path(raw, data_file),
+            file=file_path(raw, data_file),
             record=int(first_index(bad)),
             field=column,
             hint=_("het bestand is beschadigd; haal de tabel opnieuw op."),
@@ -305,7 +134,7 @@ def _dimension(
             message=_("{what} '{value}' staat niet in {file}.").format(
                 what=what, value=stripped.loc[record], file=dim_file
             ),
-            file=_path(raw, data_file),
+            file=file_path(raw, data_file),
             record=record,
             field=column,
             hint=_("de bestanden horen niet bij elkaar; haal de hele tabel opnieuw op."),
@@ -315,7 +144,7 @@ def _dimension(
 
 def _periods(raw: Raw) -> pd.DataFrame:
     """Perioden.json as a frame indexed by key: grain, year, month, status."""
-    records = _records(raw, PERIODS, ("Key", "Status"))
+    records = read_records(raw, PERIODS, ("Key", "Status"))
     rows: list[tuple[str, str, int, int | None, str]] = []
     for index, record in enumerate(records):
         key = str(record["Key"]).strip()
@@ -324,7 +153,7 @@ def _periods(raw: Raw) -> pd.DataFrame:
             raise InputError(
                 code="bad_period",
                 message=_("periode '{key}' wordt niet ondersteund.").format(key=key),
-                file=_path(raw, PERIODS),
+                file=file_path(raw, PERIODS),
                 record=index,
                 field="Key",
                 hint=_("ivp leest jaar- (2023JJ00) en maandcijfers (2023MM05)."),
@@ -334,7 +163,7 @@ def _periods(raw: Raw) -> pd.DataFrame:
             raise InputError(
                 code="bad_period",
                 message=_("periode '{key}' heeft geen geldige maand.").format(key=key),
-                file=_path(raw, PERIODS),
+                file=file_path(raw, PERIODS),
                 record=index,
                 field="Key",
                 hint=_("haal de tabel opnieuw op."),
@@ -348,7 +177,7 @@ def _periods(raw: Raw) -> pd.DataFrame:
             raise InputError(
                 code="unknown_status",
                 message=_("onbekende status '{status}'.").format(status=record["Status"]),
-                file=_path(raw, PERIODS),
+                file=file_path(raw, PERIODS),
                 record=index,
                 field="Status",
                 hint=_("verwacht 'Definitief' of 'Voorlopig'."),
@@ -402,7 +231,7 @@ def _division_year(raw: Raw) -> int | None:
     """The year of the regional division ('indeling 2024') from DataProperties.json, if stated."""
     if PROPERTIES not in raw.files:
         return None
-    for prop in _records(raw, PROPERTIES):
+    for prop in read_records(raw, PROPERTIES):
         if prop.get("Key") == "WijkenEnBuurten":
             match = re.search(r"indeling (\d{4})", str(prop.get("Description") or ""))
             if match:
@@ -413,7 +242,7 @@ def _division_year(raw: Raw) -> int | None:
 
 
 def _regions(raw: Raw) -> pd.DataFrame:
-    records = _records(raw, REGIONS, ("Key", "Title"))
+    records = read_records(raw, REGIONS, ("Key", "Title"))
     codes = pd.Series([str(r["Key"]) for r in records]).str.strip()
     names = pd.Series([str(r["Title"] or "").strip() for r in records])
     frame = region_frame(codes, names)
@@ -421,13 +250,13 @@ def _regions(raw: Raw) -> pd.DataFrame:
     return frame
 
 
-def _parse_crime(raw: Raw, spec: TableSpec) -> tuple[dict[str, pd.DataFrame], str | None, str]:
+def parse_crime(raw: Raw, spec: TableSpec) -> tuple[dict[str, pd.DataFrame], str | None, str]:
     periods = _periods(raw)
-    categories = category_frame(_records(raw, CRIMES, ("Key", "Title")))
+    categories = category_frame(read_records(raw, CRIMES, ("Key", "Title")))
     regions = _regions(raw)
     measure_key = _measure_key(raw, spec.measure_key, "GeregistreerdeMisdrijven")
     dims = ("SoortMisdrijf", "WijkenEnBuurten", "Perioden")
-    records = _records(raw, _data_file(raw), (*dims, measure_key))
+    records = read_records(raw, data_file_name(raw), (*dims, measure_key))
     data = pd.DataFrame.from_records(records, columns=[*dims, measure_key])
     category = _dimension(
         data,
@@ -444,7 +273,7 @@ def _parse_crime(raw: Raw, spec: TableSpec) -> tuple[dict[str, pd.DataFrame], st
     period = _dimension(data, "Perioden", periods.index, raw, "unknown_period", _("periode"), PERIODS)
     keys = pd.DataFrame({"SoortMisdrijf": category, "WijkenEnBuurten": region, "Perioden": period})
     _unique(keys, raw)
-    value = _values(raw, _data_file(raw), data[measure_key], measure_key)
+    value = _values(raw, data_file_name(raw), data[measure_key], measure_key)
     per = periods.loc[period.to_numpy()]
     observations = pd.DataFrame(
         {
@@ -483,13 +312,13 @@ def _unique(keys: pd.DataFrame, raw: Raw) -> None:
             message=_("dubbele rij voor soort {c}, regio {r}, periode {p}; ook in record {other}.").format(
                 c=row["SoortMisdrijf"], r=row["WijkenEnBuurten"], p=row["Perioden"], other=int(same[0])
             ),
-            file=_path(raw, _data_file(raw)),
+            file=file_path(raw, data_file_name(raw)),
             record=record,
             hint=_("de tabel is beschadigd of dubbel samengevoegd; haal hem opnieuw op."),
         )
 
 
-def _parse_population(
+def parse_population(
     raw: Raw, spec: TableSpec, info: dict[str, Any]
 ) -> tuple[dict[str, pd.DataFrame], str | None, str]:
     match = re.search(r"\b(\d{4})\b", str(info.get("Period") or "")) or re.search(
@@ -499,14 +328,14 @@ def _parse_population(
         raise InputError(
             code="no_year",
             message=_("het jaar van de tabel staat niet in Period of Title."),
-            file=_path(raw, INFO),
+            file=file_path(raw, INFO),
             record=0,
             field="Period",
             hint=_("haal de tabel opnieuw op."),
         )
     year = int(match.group(1))
     measure_key = _measure_key(raw, spec.measure_key, "AantalInwoners")
-    records = _records(raw, _data_file(raw), ("WijkenEnBuurten", measure_key))
+    records = read_records(raw, data_file_name(raw), ("WijkenEnBuurten", measure_key))
     data = pd.DataFrame.from_records(records, columns=["WijkenEnBuurten", measure_key])
     tables: dict[str, pd.DataFrame] = {}
     if REGIONS in raw.files:
@@ -522,12 +351,12 @@ def _parse_population(
         raise InputError(
             code="duplicate_row",
             message=_("regio {r} komt twee keer voor.").format(r=region.loc[record]),
-            file=_path(raw, _data_file(raw)),
+            file=file_path(raw, data_file_name(raw)),
             record=record,
             field="WijkenEnBuurten",
             hint=_("de tabel is beschadigd; haal hem opnieuw op."),
         )
-    value = _values(raw, _data_file(raw), data[measure_key], measure_key)
+    value = _values(raw, data_file_name(raw), data[measure_key], measure_key)
     present = value.notna()
     tables["population"] = pd.DataFrame(
         {"region": region[present].to_numpy(), "year": year, "value": value[present].to_numpy()}
