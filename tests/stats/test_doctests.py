@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["change", "trend", "rates", "multiple", "smoothing", "disclosure"]
+MODULES = ["change", "change_engine", "trend", "rates", "multiple", "smoothing", "disclosure"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -4,6 +4,7 @@ Every function here works on numbers and arrays only (no files, no plotting) and
 dataclass or an array. Labels users read are Dutch and pass through :func:`ivp.lib.i18n._`.
 
 - :mod:`ivp.stats.change`: change between two periods (exact conditional test, rate ratio).
+- :mod:`ivp.stats.change_engine`: vectorised exact binomial p-values and intervals behind it.
 - :mod:`ivp.stats.trend`: multi-year trend with overdispersion.
 - :mod:`ivp.stats.rates`: rates with exact intervals; comparison with a reference rate.
 - :mod:`ivp.stats.multiple`: false discovery rate over many tests.

@@ -18,16 +18,15 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import special, stats
+from scipy import stats
 
 from ivp.lib.i18n import _
 from ivp.stats._checks import ALTERNATIVES, as_counts, as_positive, check_alpha, check_option, frozen
+from ivp.stats.change_engine import binom_pvalues, rate_ratio_interval
 
 __all__ = [
     "LABEL_FALL",
@@ -49,9 +48,6 @@ LABEL_NONE = "geen aantoonbare verandering"
 SMALL_TOTAL = 20
 #: Below this count in either period a result is marked ``small_numbers`` (fragile).
 SMALL_COUNT = 5
-
-# scipy.stats.binomtest treats probabilities within this relative error of the observed one as equal.
-_RERR = 1 + 1e-7
 
 
 @dataclass(frozen=True)
@@ -268,7 +264,7 @@ def change_test_many(
     )
     n = a + b
     p0 = eb / (ea + eb)
-    p_value = _binom_pvalues(b, n, p0, alternative)
+    p_value = binom_pvalues(b, n, p0, alternative)
     return _assemble(a, b, ea, eb, p_value, alpha, alternative)
 
 
@@ -286,7 +282,7 @@ def _assemble(
     with np.errstate(divide="ignore", invalid="ignore"):
         percent_change = 100.0 * (b / a - 1.0)
         rate_ratio = (b / eb) / (a / ea)
-    ci_low, ci_high = _rate_ratio_interval(b, n, ea / eb, alpha, alternative)
+    ci_low, ci_high = rate_ratio_interval(b, n, ea / eb, alpha, alternative)
 
     significant = p_value < alpha
     if alternative == "greater":
@@ -314,198 +310,3 @@ def _assemble(
         label=label,
         small_numbers=small,
     )
-
-
-def _rate_ratio_interval(
-    b: NDArray[np.float64],
-    n: NDArray[np.float64],
-    exposure_ratio: NDArray[np.float64],
-    alpha: float,
-    alternative: str,
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Clopper-Pearson interval for ``b / n`` mapped to the rate ratio ``p / (1 - p) * ea / eb``."""
-    tail = alpha / 2 if alternative == "two-sided" else alpha
-    # The proportion limits depend on (b, n) only: compute each distinct pair once (betaincinv is slow).
-    ub, un, inverse = _unique_pairs(b, n)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # beta.ppf(q, b, n - b + 1) == betaincinv(b, n - b + 1, q); the limits are 0 and 1 at the edges.
-        p_low = np.where(ub > 0, special.betaincinv(np.maximum(ub, 1), un - ub + 1, tail), 0.0)[inverse]
-        p_high = np.where(ub < un, special.betaincinv(ub + 1, np.maximum(un - ub, 1), 1 - tail), 1.0)[inverse]
-        if alternative == "greater":
-            p_high = np.ones_like(p_high)
-        elif alternative == "less":
-            p_low = np.zeros_like(p_low)
-        ci_low = np.where(p_low >= 1.0, np.inf, p_low / (1.0 - p_low)) * exposure_ratio
-        ci_high = np.where(p_high >= 1.0, np.inf, p_high / (1.0 - p_high)) * exposure_ratio
-    return ci_low.astype(np.float64), ci_high.astype(np.float64)
-
-
-def _binom_pvalues(
-    k: NDArray[np.float64], n: NDArray[np.float64], p: NDArray[np.float64], alternative: str
-) -> NDArray[np.float64]:
-    """P-values of ``scipy.stats.binomtest(k, n, p, alternative)`` for arrays; 1 where ``n == 0``.
-
-    When all ``p`` are equal, identical ``(k, n)`` pairs are computed once.
-    """
-    out = np.ones(k.shape, dtype=np.float64)
-    has_data = n > 0
-    if not np.any(has_data):
-        return out
-    k, n, p = k[has_data], n[has_data], p[has_data]
-    if p.min() == p.max():  # equal exposure ratios: identical (k, n) pairs give identical p-values
-        uk, un, inverse = _unique_pairs(k, n)
-        up = np.full(uk.shape, p[0])
-    else:
-        uk, un, up, inverse = k, n, p, np.arange(k.size, dtype=np.intp)
-    if alternative == "less":
-        pu = stats.binom.cdf(uk, un, up)
-    elif alternative == "greater":
-        pu = stats.binom.sf(uk - 1, un, up)
-    else:
-        pu = _binom_two_sided(uk, un, up)
-    out[has_data] = np.asarray(pu, dtype=np.float64)[inverse]
-    return out
-
-
-def _unique_pairs(
-    k: NDArray[np.float64], n: NDArray[np.float64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.intp]]:
-    """Distinct ``(k, n)`` pairs of whole numbers ``0 <= k <= n``, and each input's index among them.
-
-    The pair is coded as the integer ``n (n + 1) / 2 + k``; for small counts a dense table avoids
-    sorting, which dominates the run time on a million pairs.
-    """
-    if k.size <= 1:
-        return k, n, np.zeros(k.size, dtype=np.intp)
-    n_max = float(n.max())
-    if n_max > 2.0**26:  # the key would no longer be exact in float64; no grouping
-        return k, n, np.arange(k.size, dtype=np.intp)
-    key = (n * (n + 1) / 2 + k).astype(np.int64)
-    if n_max <= 4000:  # table of at most ~8 million entries
-        present = np.bincount(key) > 0
-        codes = np.flatnonzero(present)
-        position = np.cumsum(present) - 1
-        inverse = position[key].astype(np.intp)
-    else:
-        codes, inverse = np.unique(key, return_inverse=True)
-    # Decode: n is the largest integer with n (n + 1) / 2 <= code.
-    un = np.floor((np.sqrt(8.0 * codes + 1.0) - 1.0) / 2.0)
-    un = np.where(un * (un + 1) / 2 > codes, un - 1, un)
-    un = np.where((un + 1) * (un + 2) / 2 <= codes, un + 1, un)
-    uk = codes - un * (un + 1) / 2
-    return uk.astype(np.float64), un.astype(np.float64), inverse
-
-
-def _binom_two_sided(
-    k: NDArray[np.float64], n: NDArray[np.float64], p: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """Two-sided minimum-likelihood binomial p-values, exactly as ``scipy.stats.binomtest`` (n >= 1)."""
-    pval = np.ones(k.shape, dtype=np.float64)
-    d = stats.binom.pmf(k, n, p)
-    pn = p * n
-
-    low = k < pn  # other tail is above the mode: count terms in [ceil(pn), n] with pmf <= d * rerr
-    if np.any(low):
-        kl, nl, pl, dl = k[low], n[low], p[low], d[low]
-        lo, hi = _bracket(
-            lambda x, m: -stats.binom.pmf(x, nl[m], pl[m]), -dl * _RERR, np.ceil(pn[low]), nl, kl, nl, pl
-        )
-        ix = _search(lambda x, m: -stats.binom.pmf(x, nl[m], pl[m]), -dl * _RERR, lo, hi)
-        y = nl - ix + (dl * _RERR == stats.binom.pmf(ix, nl, pl))
-        pval[low] = stats.binom.cdf(kl, nl, pl) + stats.binom.sf(nl - y, nl, pl)
-
-    high = k > pn  # other tail is below the mode: count terms in [0, floor(pn)] with pmf <= d * rerr
-    if np.any(high):
-        kh, nh, ph, dh = k[high], n[high], p[high], d[high]
-        lo, hi = _bracket(
-            lambda x, m: stats.binom.pmf(x, nh[m], ph[m]),
-            dh * _RERR,
-            np.zeros_like(kh),
-            np.floor(pn[high]),
-            kh,
-            nh,
-            ph,
-        )
-        ix = _search(lambda x, m: stats.binom.pmf(x, nh[m], ph[m]), dh * _RERR, lo, hi)
-        y = ix + 1
-        pval[high] = stats.binom.cdf(y - 1, nh, ph) + stats.binom.sf(kh - 1, nh, ph)
-
-    return np.minimum(pval, 1.0)
-
-
-def _bracket(
-    func: Callable[[NDArray[np.float64], NDArray[Any]], NDArray[np.float64]],
-    target: NDArray[np.float64],
-    lo: NDArray[np.float64],
-    hi: NDArray[np.float64],
-    k: NDArray[np.float64],
-    n: NDArray[np.float64],
-    p: NDArray[np.float64],
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Narrow ``[lo, hi]`` for :func:`_search` without changing its answer.
-
-    On both search ranges the pmf is monotone (they lie on one side of the mode), so the answer is
-    the last ``x`` with ``func(x) <= target``. It lies near the mirror image of ``k`` around the mean,
-    shifted for skewness: ``g = 2 n p - k + (1 - 2p) (k - n p)**2 / (3 n p (1 - p))``. Two evaluations
-    around ``g`` usually bracket it within a few units; where they do not, the range is only narrowed
-    on the side that was checked, so the answer is the same as on the full range, just found faster.
-    """
-    lo, hi = lo.copy(), hi.copy()
-    variance = n * p * (1 - p)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        shift = np.where(variance > 0, (1 - 2 * p) * (k - n * p) ** 2 / (3 * variance), 0.0)
-    guess = np.clip(np.floor(2 * n * p - k + shift), lo, hi)
-    width = 2 + np.ceil(0.25 * np.sqrt(variance))
-    at_guess = func(guess, np.ones(guess.shape, dtype=bool))
-    inside = at_guess <= target  # the answer is >= guess
-    # Answer >= guess: move lo up; look for a point above it that is past the answer.
-    upper = np.minimum(guess + width, hi)
-    check_up = inside & (upper < hi)
-    up_ok = np.zeros_like(inside)
-    up_ok[check_up] = func(upper[check_up], check_up) > target[check_up]
-    lo = np.where(inside, np.where(check_up & ~up_ok, upper, guess), lo)
-    hi = np.where(up_ok, upper - 1, hi)
-    # Answer < guess: move hi down; look for a point below it that is at or before the answer.
-    lower = np.maximum(guess - width, lo)
-    check_down = ~inside & (lower > lo)
-    down_ok = np.zeros_like(inside)
-    down_ok[check_down] = func(lower[check_down], check_down) <= target[check_down]
-    hi = np.where(~inside, np.where(check_down & ~down_ok, lower - 1, guess - 1), hi)
-    lo = np.where(down_ok, lower, lo)
-    return lo, hi
-
-
-def _search(
-    func: Callable[[NDArray[np.float64], NDArray[Any]], NDArray[np.float64]],
-    target: NDArray[np.float64],
-    lo: NDArray[np.float64],
-    hi: NDArray[np.float64],
-) -> NDArray[np.float64]:
-    """Vectorised ``scipy.stats._binomtest._binary_search_for_binom_tst``.
-
-    ``func(x, mask)`` evaluates the ascending function at ``x`` for the elements selected by ``mask``.
-    Returns ``i`` with ``func(i) <= target < func(i + 1)``, step for step as scipy's loop.
-    """
-    lo = lo.astype(np.float64).copy()
-    hi = hi.astype(np.float64).copy()
-    result = np.full(lo.shape, np.nan)
-    found = np.zeros(lo.shape, dtype=bool)
-    active = lo < hi
-    while np.any(active):
-        idx = np.flatnonzero(active)
-        mid = lo[idx] + np.floor((hi[idx] - lo[idx]) / 2)
-        midval = func(mid, idx)
-        t = target[idx]
-        below = midval < t
-        above = midval > t
-        equal = ~below & ~above
-        lo[idx[below]] = mid[below] + 1
-        hi[idx[above]] = mid[above] - 1
-        result[idx[equal]] = mid[equal]
-        found[idx[equal]] = True
-        active = (lo < hi) & ~found
-    rest = ~found
-    if np.any(rest):
-        at_lo = func(lo[rest], rest)
-        result[rest] = np.where(at_lo <= target[rest], lo[rest], lo[rest] - 1)
-    return result
