@@ -91,3 +91,43 @@ def test_serve_refuses_impossible_numbers_before_starting(tmp_path: Path) -> Non
         result = CliRunner().invoke(main, ["serve", "--workspace", str(tmp_path), option, value])
         assert result.exit_code == 2, result.output
         assert f"Ongeldige waarde voor '{option}': {value}" in result.output
+
+
+def test_serve_is_ready_then_stops_quickly(tmp_path: Path) -> None:
+    """/gereed turns 200 once both workers loaded deduce; SIGTERM then ends the server in seconds.
+
+    Without the worker_exit hook each worker spent about 11 s freeing deduce's structures (17.8 s to stop,
+    measured; 1.8 s with it).
+    """
+    workspace = tmp_path / "werkmap"
+    assert CliRunner().invoke(main, ["init", str(workspace), "--gemeente", "GM0505"]).exit_code == 0
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["IVP_SECRET_KEY"] = "test-secret-key-for-the-serve-test-only"  # noqa: S105
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "ivp.cli", "serve", "--port", str(port), "--workspace", str(workspace)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + 180
+            ready = 0
+            while ready < 4:  # several 200s in a row: both workers have loaded (connections spread)
+                try:
+                    ready = ready + 1 if _get(port, "/gereed", {}) == 200 else 0
+                except OSError:
+                    ready = 0
+                assert server.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, "ivp serve was not ready within 180 s"
+                time.sleep(0.5)
+        finally:
+            started = time.monotonic()
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+            stopped = time.monotonic() - started
+    assert server.returncode == 0, log.read_text()
+    assert stopped < 8, f"ivp serve took {stopped:.1f} s to stop"
