@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import IO
 
 from click.testing import CliRunner
 
@@ -40,21 +41,27 @@ def _get(port: int, path: str, headers: dict[str, str]) -> int:
         con.close()
 
 
-def test_serve_answers_and_logs_no_addresses_or_query_strings(tmp_path: Path) -> None:
+def _start(tmp_path: Path, out: IO[bytes]) -> tuple[Path, int, subprocess.Popen[bytes]]:
+    """A fresh workspace and ``ivp serve`` on a free port in its own session, logging to ``out``."""
     workspace = tmp_path / "werkmap"
     assert CliRunner().invoke(main, ["init", str(workspace), "--gemeente", "GM0505"]).exit_code == 0
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env["IVP_SECRET_KEY"] = "test-secret-key-for-the-serve-test-only"  # noqa: S105
+    server = subprocess.Popen(
+        [sys.executable, "-m", "ivp.cli", "serve", "--port", str(port), "--workspace", str(workspace)],
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    return workspace, port, server
+
+
+def test_serve_answers_and_logs_no_addresses_or_query_strings(tmp_path: Path) -> None:
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "ivp.cli", "serve", "--port", str(port), "--workspace", str(workspace)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        workspace, port, server = _start(tmp_path, out)
         try:
             deadline = time.monotonic() + 90
             while True:
@@ -99,20 +106,9 @@ def test_serve_is_ready_then_stops_quickly(tmp_path: Path) -> None:
     Without the worker_exit hook each worker spent about 11 s freeing deduce's structures (17.8 s to stop,
     measured; 1.8 s with it).
     """
-    workspace = tmp_path / "werkmap"
-    assert CliRunner().invoke(main, ["init", str(workspace), "--gemeente", "GM0505"]).exit_code == 0
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env["IVP_SECRET_KEY"] = "test-secret-key-for-the-serve-test-only"  # noqa: S105
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "ivp.cli", "serve", "--port", str(port), "--workspace", str(workspace)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        _workspace, port, server = _start(tmp_path, out)
         try:
             deadline = time.monotonic() + 180
             ready = 0

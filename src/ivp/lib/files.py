@@ -22,17 +22,43 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write ``data`` to ``path`` so readers see either the old or the whole new file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def stage(target: Path, data: bytes | str, *, mode: int | None = None) -> Path:
+    """Write ``data`` to a synced temporary file next to ``target`` and return its path.
+
+    ``mode`` sets the permissions (``mkstemp`` makes 0600, which a server running as another user
+    cannot read). The caller moves the file into place with ``os.replace`` or removes it.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
+        if mode is not None:
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
+
+
+def write_atomic(path: Path, data: bytes | str, *, mode: int | None = None, sync_dir: bool = False) -> None:
+    """Write ``data`` to ``path`` so readers see either the old or the whole new file.
+
+    ``sync_dir`` also syncs the folder, so the rename itself survives a crash (for files that must be
+    there after a power cut, such as a cache other processes trust).
+    """
+    tmp = stage(path, data, mode=mode)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if sync_dir:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from ivp.lib.files import stage
 from ivp.lib.i18n import _
 from ivp.reports.core.report import FORMATS, Report
 from ivp.reports.core.templates import render_html
@@ -75,26 +75,12 @@ def write_set(folder: Path, stem: str, blobs: Mapping[str, bytes]) -> dict[str, 
     staged: list[tuple[Path, Path]] = []
     try:
         for kind, data in blobs.items():
-            staged.append((_stage(targets[kind], data), targets[kind]))
+            staged.append((stage(targets[kind], data), targets[kind]))
         _move_into_place(staged)
     finally:
         for tmp, _target in staged:
             tmp.unlink(missing_ok=True)
     return targets
-
-
-def _stage(target: Path, data: bytes) -> Path:
-    """Write ``data`` to a synced temporary file next to ``target``; return its path."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)
 
 
 def _move_into_place(staged: Sequence[tuple[Path, Path]]) -> None:

@@ -16,20 +16,20 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import logging
 import os
 import pickle
 import re
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from ivp.lib.files import sha256_file, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -86,14 +86,6 @@ def _version() -> str:
     return str(deduce.__version__)
 
 
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 @contextlib.contextmanager
 def _file_lock(base: Path) -> Iterator[None]:
     (base / CACHE_SUBDIR).mkdir(parents=True, exist_ok=True)
@@ -106,28 +98,13 @@ def _file_lock(base: Path) -> Iterator[None]:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o644)  # mkstemp makes 0600; a server running as another user must read it
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    # 0644: a server running as another user must read it; the folder is synced so the rename survives.
+    write_atomic(path, data, mode=0o644, sync_dir=True)
 
 
 def _write_sidecar(base: Path) -> None:
     f = cache_file(base)
-    meta = {"deduce_version": _version(), "size": f.stat().st_size, "sha256": _digest(f)}
+    meta = {"deduce_version": _version(), "size": f.stat().st_size, "sha256": sha256_file(f)}
     _atomic_write(f.with_name(f.name + SIDECAR_SUFFIX), json.dumps(meta).encode())
 
 
@@ -139,7 +116,7 @@ def cache_is_valid(base: Path) -> bool:
         return bool(
             meta["deduce_version"] == _version()
             and f.stat().st_size == meta["size"]
-            and _digest(f) == meta["sha256"]
+            and sha256_file(f) == meta["sha256"]
         )
     except (OSError, ValueError, KeyError, TypeError):
         return False
