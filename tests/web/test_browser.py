@@ -299,7 +299,8 @@ def test_staff_pages_are_accessible(page: Page, live_server: Any, categories: No
     assert sp.locator("#status").inner_text() == "In behandeling"
     check(sp, "detail met bericht en verloop")
     sp.get_by_role("button", name="Toon origineel en contactgegevens").click()
-    assert sp.locator("#tekst-origineel").is_visible()
+    # is_visible() does not wait: right after the click the new page may not be parsed yet.
+    expect(sp.locator("#tekst-origineel")).to_be_visible()
     check(sp, "origineel")
     sp.goto(f"{base}/staf/meldingen/{melding.pk}/")
     sp.get_by_label("Antwoord aan de melder").fill("   ")  # passes the browser's check, not the server's
@@ -325,7 +326,7 @@ def test_staff_pages_are_accessible(page: Page, live_server: Any, categories: No
     ap.get_by_label("Waarde", exact=True).fill("11")
     ap.get_by_label("Bewijs").fill("Voortgangsrapportage")
     ap.get_by_role("button", name="Vastleggen").click()
-    assert ap.get_by_role("cell", name="Voortgangsrapportage").is_visible()
+    expect(ap.get_by_role("cell", name="Voortgangsrapportage")).to_be_visible()
     check(ap, "indicator met realisatie")
     ap.get_by_label("Waarde", exact=True).fill("veel")
     ap.get_by_label("Bewijs").fill("Rapport")
