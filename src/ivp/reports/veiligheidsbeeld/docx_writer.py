@@ -11,7 +11,7 @@ from typing import Any
 from ivp.lib import fmt
 from ivp.lib.i18n import _
 from ivp.reports.core import word
-from ivp.reports.veiligheidsbeeld import render
+from ivp.reports.veiligheidsbeeld import area_render, render
 from ivp.reports.veiligheidsbeeld.context import TEXT_SECTIONS, ReportContext, ThemeSection
 
 
@@ -91,21 +91,7 @@ def render_docx(ctx: ReportContext) -> bytes:
                 doc.add_paragraph(render.reference_text(ctx, cmp), style="List Bullet")
         for section in TEXT_SECTIONS[1:]:
             _narrative(doc, ctx, theme, section)
-    for area in ctx.areas:
-        doc.add_heading(
-            _("{title} per {level}, {year}").format(title=area.title, level=area.level, year=area.year), 1
-        )
-        doc.add_paragraph(render.area_text(area))
-        word.table(
-            doc,
-            [_("Rang"), area.level.capitalize(), _("Aantal"), _("Inwoners"), _("Per 1.000"), _("Afgevlakt")],
-            [
-                [str(r.rank or "–"), r.name, fmt.number(r.count), fmt.number(r.population), fmt.rate(r.rate),
-                 fmt.rate(r.smoothed)]
-                for r in (area.ranked if area.level == "wijk" else area.ranked[:15])
-            ],
-        )  # fmt: skip
-        word.italic(doc, render.area_source(ctx, area))
+    area_render.add_docx(doc, ctx)
     doc.add_heading(_("Documenten en gegevens"), 1)
     word.table(
         doc,

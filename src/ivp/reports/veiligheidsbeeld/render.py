@@ -16,8 +16,8 @@ from ivp.lib import fmt
 from ivp.lib.i18n import _
 from ivp.reports.core import charts, templates
 from ivp.reports.core.text import source_line
-from ivp.reports.veiligheidsbeeld import maps, sentences
-from ivp.reports.veiligheidsbeeld.areas import AreaSection
+from ivp.reports.veiligheidsbeeld import sentences
+from ivp.reports.veiligheidsbeeld.area_render import area_source, area_text, map_svg
 from ivp.reports.veiligheidsbeeld.context import (
     ChangeRow,
     ComparisonRow,
@@ -110,12 +110,6 @@ def verdict_note(row: ChangeRow | ComparisonRow | TrendRow) -> str:
     return f"{fmt.pvalue(row.p_value)}; {fmt.qvalue(row.p_adjusted)}"
 
 
-def area_text(area: AreaSection) -> str:
-    names = [r.name for r in area.ranked[:3]]
-    plural = _("wijken") if area.level == "wijk" else _("buurten")
-    return sentences.area_sentence(plural, names, sentences.noun(area.category, area.title), area.year)
-
-
 def crime_source(ctx: ReportContext) -> str:
     """'Bron: CBS / Politie, 47018NED, 2012-2025; 2024-2025 voorlopig'."""
     crime = [s for s in ctx.sources if s.source_id == "cbs" and s.dataset.startswith("47")]
@@ -138,16 +132,6 @@ def comparison_source(ctx: ReportContext) -> str:
     return "; ".join(parts)
 
 
-def area_source(ctx: ReportContext, area: AreaSection) -> str:
-    geo = [s for s in ctx.sources if s.source_id == "geo"]
-    text = source_line("CBS / Politie", "47018NED", str(area.year))
-    if area.population_year:
-        text += _("; inwoners: CBS, 85984NED, {year}").format(year=area.population_year)
-    if geo:
-        text += _("; grenzen: {publisher}, wijk- en buurtkaart").format(publisher=geo[0].publisher)
-    return text
-
-
 def chart_svg(ctx: ReportContext, theme: ThemeSection) -> str:
     series = [
         charts.Series(s.title, tuple(charts.Point(p.year, p.value, p.provisional) for p in s.points))
@@ -164,31 +148,6 @@ def chart_svg(ctx: ReportContext, theme: ThemeSection) -> str:
         ),
         description=desc,
         highlight=(ctx.year_a, ctx.year_b),
-    )
-
-
-def map_svg(ctx: ReportContext, area: AreaSection) -> str:
-    items = [
-        maps.MapArea(
-            code=r.code,
-            name=r.name,
-            geometry=r.geometry,
-            value=r.smoothed,
-            flagged=r.flagged,
-            label=_("{count} misdrijven, {rate} per 1.000 inwoners").format(
-                count=fmt.number(r.count), rate=fmt.rate(r.rate)
-            ),
-        )
-        for r in area.rows
-    ]
-    top = ", ".join(r.name for r in area.ranked[:5])
-    return maps.choropleth(
-        items,
-        title=_("Kaart: {title} per 1.000 inwoners per {level}, {naam} {year}").format(
-            title=area.title.lower(), level=area.level, naam=ctx.naam, year=area.year
-        ),
-        legend_title=_("per 1.000 inwoners (afgevlakt)"),
-        description=_("Hoogste afgevlakte cijfers: {top}.").format(top=top),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ivp.lib import fmt
 from ivp.lib.i18n import _
 from ivp.reports.core.workbook import new_workbook, sheet, to_bytes
-from ivp.reports.veiligheidsbeeld import render
+from ivp.reports.veiligheidsbeeld import area_render, render
 from ivp.reports.veiligheidsbeeld.context import ReportContext
 
 
@@ -47,15 +47,7 @@ def render_xlsx(ctx: ReportContext) -> bytes:
          for t in ctx.themes for c in t.comparisons],
         render.comparison_source(ctx),
     )  # fmt: skip
-    for area in ctx.areas:
-        sheet(
-            wb, f"{area.level}en_{area.year}", ["code", "naam", "aantal", "inwoners", "per_1000", "ci_laag",
-                                                "ci_hoog", "afgevlakt", "rang", "te_weinig_inwoners",
-                                                "kleine_aantallen"],
-            [[r.code, r.name, r.count, r.population, r.rate, r.ci_low, r.ci_high, r.smoothed, r.rank,
-              r.flagged, r.small_numbers] for r in area.rows],
-            render.area_source(ctx, area),
-        )  # fmt: skip
+    area_render.add_sheets(wb, ctx)
     sheet(
         wb, _("bronnen"), ["bron", "tabel", "titel", "uitgever", "periode", "versie", "opgehaald", "licentie",
                            "voorlopig"],
