@@ -7,7 +7,10 @@ import importlib
 
 import pytest
 
-MODULES = ["change", "change_engine", "trend", "rates", "multiple", "smoothing", "disclosure"]
+MODULES = [
+    "change", "change_engine", "dispersion", "funnel", "glm", "trend", "rates", "multiple", "smoothing",
+    "disclosure",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -13,6 +13,7 @@ from ivp.stats import (
     LABEL_HIGHER,
     LABEL_LOWER,
     LABEL_SAME,
+    LABEL_TOO_FEW_DIFF,
     poisson_rate,
     rate_vs_reference,
     rate_vs_reference_many,
@@ -94,9 +95,11 @@ def test_rate_vs_reference_interval_agrees_with_test() -> None:
 
 
 def test_rate_vs_reference_labels_and_scalar_equals_many() -> None:
-    many = rate_vs_reference_many([42, 27, 12], 6000, 4.5)
-    assert many.label.tolist() == [LABEL_HIGHER, LABEL_SAME, LABEL_LOWER]
-    assert many.direction.tolist() == [1, 0, -1]
+    many = rate_vs_reference_many([42, 27, 12, 84, 60], [6000, 6000, 6000, 20_000, 20_000], 4.5)
+    assert many.label.tolist() == [LABEL_HIGHER, LABEL_SAME, LABEL_TOO_FEW_DIFF, LABEL_SAME, LABEL_LOWER]
+    assert many.direction.tolist() == [1, 0, 0, 0, -1]
+    # 12 against 27 expected is far below, but 12 events are too few to word it (small_numbers)
+    assert many.p_value[2] < 0.01 and bool(many.small_numbers[2])
     for i, count in enumerate([42, 27, 12]):
         single = rate_vs_reference(count, 6000, 4.5)
         assert single.p_value == many.p_value[i]

@@ -3,10 +3,12 @@
 Every function here works on numbers and arrays only (no files, no plotting) and returns a frozen
 dataclass or an array. Labels users read are Dutch and pass through :func:`ivp.lib.i18n._`.
 
-- :mod:`ivp.stats.change`: change between two periods (exact conditional test, rate ratio).
-- :mod:`ivp.stats.change_engine`: vectorised exact binomial p-values and intervals behind it.
-- :mod:`ivp.stats.trend`: multi-year trend with overdispersion.
+- :mod:`ivp.stats.dispersion`: overdispersion of a yearly series, used by every count test.
+- :mod:`ivp.stats.change`: change between two periods (conditional test, rate ratio, overdispersion).
+- :mod:`ivp.stats.change_engine`: central binomial p-values and the intervals they invert to.
+- :mod:`ivp.stats.trend`: multi-year trend with overdispersion; a bend at a given year.
 - :mod:`ivp.stats.rates`: rates with exact intervals; comparison with a reference rate.
+- :mod:`ivp.stats.funnel`: funnel plot against peers with overdispersed limits.
 - :mod:`ivp.stats.multiple`: false discovery rate over many tests.
 - :mod:`ivp.stats.smoothing`: empirical-Bayes rates; small-area flags.
 - :mod:`ivp.stats.disclosure`: suppression of small counts.
@@ -18,6 +20,7 @@ from ivp.stats.change import (
     LABEL_FALL,
     LABEL_NONE,
     LABEL_RISE,
+    LABEL_TOO_FEW,
     SMALL_COUNT,
     SMALL_TOTAL,
     ChangeArrays,
@@ -26,11 +29,20 @@ from ivp.stats.change import (
     change_test_many,
 )
 from ivp.stats.disclosure import DEFAULT_THRESHOLD, suppress_small
+from ivp.stats.dispersion import (
+    MIN_YEARS_DISPERSION,
+    Dispersion,
+    effective_dispersion,
+    estimate_dispersion,
+    pooled_dispersion,
+)
+from ivp.stats.funnel import FunnelResult, funnel
 from ivp.stats.multiple import FdrResult, fdr_bh
 from ivp.stats.rates import (
     LABEL_HIGHER,
     LABEL_LOWER,
     LABEL_SAME,
+    LABEL_TOO_FEW_DIFF,
     SMALL_RATE_COUNT,
     RateArrays,
     RateComparison,
@@ -47,7 +59,9 @@ from ivp.stats.trend import (
     LABEL_TREND_TOO_FEW,
     LABEL_TREND_UP,
     MIN_YEARS,
+    DirectionChange,
     TrendResult,
+    direction_change,
     trend_test,
 )
 
@@ -60,29 +74,40 @@ __all__ = [
     "LABEL_NONE",
     "LABEL_RISE",
     "LABEL_SAME",
+    "LABEL_TOO_FEW",
+    "LABEL_TOO_FEW_DIFF",
     "LABEL_TREND_DOWN",
     "LABEL_TREND_NONE",
     "LABEL_TREND_TOO_FEW",
     "LABEL_TREND_UP",
     "MIN_POPULATION",
     "MIN_YEARS",
+    "MIN_YEARS_DISPERSION",
     "SMALL_COUNT",
     "SMALL_RATE_COUNT",
     "SMALL_TOTAL",
     "ChangeArrays",
     "ChangeResult",
+    "DirectionChange",
+    "Dispersion",
     "EbResult",
     "FdrResult",
+    "FunnelResult",
     "RateArrays",
     "RateComparison",
     "RateComparisonArrays",
     "TrendResult",
     "change_test",
     "change_test_many",
+    "direction_change",
     "eb_smooth",
+    "effective_dispersion",
+    "estimate_dispersion",
     "fdr_bh",
     "flag_small_population",
+    "funnel",
     "poisson_rate",
+    "pooled_dispersion",
     "rate_vs_reference",
     "rate_vs_reference_many",
     "suppress_small",

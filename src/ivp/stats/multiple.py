@@ -29,7 +29,7 @@ class FdrResult:
     Attributes
     ----------
     rejected : ndarray of bool
-        True where the null hypothesis is rejected at false discovery rate ``alpha``; False for NaN.
+        ``adjusted <= alpha``: rejected at false discovery rate ``alpha``; False for NaN.
     adjusted : ndarray of float
         Benjamini-Hochberg adjusted p-values (``q``-values); NaN where the input is NaN.
     """
@@ -88,12 +88,11 @@ def fdr_bh(p_values: ArrayLike, *, alpha: float = 0.05) -> FdrResult:
         order = np.argsort(values, kind="stable")
         ranked = values[order]
         ranks = np.arange(1, m + 1, dtype=np.float64)
-        below = ranked <= alpha * ranks / m
-        if np.any(below):
-            last = int(np.flatnonzero(below)[-1])
-            rejected_valid[order[: last + 1]] = True
         stepped = np.minimum.accumulate((ranked * m / ranks)[::-1])[::-1]
         adjusted_valid[order] = np.minimum(stepped, 1.0)
+        # One rule: rejected exactly when q <= alpha (the step-up comparison p_(i) <= alpha * i / m
+        # can disagree with q by one ulp).
+        rejected_valid = adjusted_valid <= alpha
     rejected = np.zeros(p.shape, dtype=bool)
     adjusted = np.full(p.shape, np.nan)
     rejected[valid] = rejected_valid

@@ -22,19 +22,23 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import optimize, special, stats
+from scipy import stats
 
 from ivp.lib.i18n import _
 from ivp.stats._checks import as_counts, as_positive, check_alpha, check_option, frozen
+from ivp.stats.glm import irls, nb_alpha_ml, single_outlier
 
 __all__ = [
+    "CHANGE_KINDS",
     "FAMILIES",
     "LABEL_TREND_DOWN",
     "LABEL_TREND_NONE",
     "LABEL_TREND_TOO_FEW",
     "LABEL_TREND_UP",
     "MIN_YEARS",
+    "DirectionChange",
     "TrendResult",
+    "direction_change",
     "trend_test",
 ]
 
@@ -46,10 +50,6 @@ LABEL_TREND_TOO_FEW = "te weinig gegevens voor een trend"
 FAMILIES = ("quasipoisson", "negativebinomial")
 #: A trend needs at least this many years.
 MIN_YEARS = 3
-
-_MAX_ITER = 100
-_TOL = 1e-10
-_LOG_ALPHA_BOUNDS = (np.log(1e-8), np.log(1e3))
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,6 +77,8 @@ class TrendResult:
         Fitted counts per year (NaN without a fit).
     family : str
         ``"quasipoisson"`` or ``"negativebinomial"``.
+    outlier_year : float or None
+        With ``robust=True``: the year left out of the fit as a single outlier, if any.
     """
 
     annual_percent_change: float
@@ -89,6 +91,7 @@ class TrendResult:
     n_years: int
     fitted: NDArray[np.float64]
     family: str
+    outlier_year: float | None = None
 
 
 def trend_test(
@@ -98,6 +101,8 @@ def trend_test(
     *,
     alpha: float = 0.05,
     family: str = "quasipoisson",
+    robust: bool = False,
+    outlier_level: float = 0.05,
 ) -> TrendResult:
     """Test for a log-linear trend in yearly counts, with ``log(exposure)`` as offset.
 
@@ -127,6 +132,11 @@ def trend_test(
     alpha : float, default 0.05
         Significance level; intervals have coverage ``1 - alpha``.
     family : {"quasipoisson", "negativebinomial"}, default "quasipoisson"
+    robust : bool, default False
+        Quasi-Poisson only, from 7 years on: leave out one year that lies far off the line of the
+        others (Bonferroni outlier test at ``outlier_level``; :func:`ivp.stats.glm.single_outlier`), so
+        one exceptional year does not hide a clean trend. The year is given in ``outlier_year``.
+    outlier_level : float, default 0.05
 
     Returns
     -------
@@ -173,15 +183,24 @@ def trend_test(
     if n < MIN_YEARS or np.unique(t).size < 2 or np.unique(t[y > 0]).size < 2:
         return _too_few(n, family)
 
-    x = np.column_stack([np.ones(n), t - t.mean()])
+    x_all = np.column_stack([np.ones(n), t - t.mean()])
+    x = x_all
+    outlier: float | None = None
+    if robust and family == "quasipoisson" and n >= 7:
+        worst = single_outlier(x_all, y, offset, level=outlier_level, min_df=3)
+        if worst is not None:
+            outlier = float(t[worst])
+            keep = np.arange(n) != worst
+            x, y, offset = x_all[keep], y[keep], offset[keep]
+            n -= 1
     if family == "quasipoisson":
-        beta, mu, cov = _irls(x, y, offset, nb_alpha=0.0)
+        beta, mu, cov = irls(x, y, offset, nb_alpha=0.0)
         dispersion = float(np.sum((y - mu) ** 2 / mu) / (n - 2)) if n > 2 else float("nan")
         se = float(np.sqrt(cov[1, 1] * max(1.0, dispersion)))
         dist: stats.rv_continuous | stats.rv_frozen = stats.t(df=n - 2)
     else:
-        nb_alpha = _nb_alpha(x, y, offset)
-        beta, mu, cov = _irls(x, y, offset, nb_alpha=nb_alpha)
+        nb_alpha = nb_alpha_ml(x, y, offset)
+        beta, mu, cov = irls(x, y, offset, nb_alpha=nb_alpha)
         dispersion = nb_alpha
         se = float(np.sqrt(cov[1, 1]))
         dist = stats.norm()
@@ -192,7 +211,10 @@ def trend_test(
     crit = float(dist.isf(alpha / 2))
     direction = int(np.sign(slope)) if p_value < alpha else 0
     label = {1: LABEL_TREND_UP, -1: LABEL_TREND_DOWN, 0: LABEL_TREND_NONE}[direction]
-    fitted = mu.astype(np.float64)
+    full_offset = (
+        np.zeros(t.size) if exposure is None else np.log(np.asarray(exposure, dtype=np.float64)).ravel()
+    )
+    fitted = np.asarray(np.exp(x_all @ beta + full_offset), dtype=np.float64)
     frozen(fitted)
     return TrendResult(
         annual_percent_change=100.0 * float(np.expm1(slope)),
@@ -205,6 +227,7 @@ def trend_test(
         n_years=n,
         fitted=fitted,
         family=family,
+        outlier_year=outlier,
     )
 
 
@@ -226,65 +249,136 @@ def _too_few(n: int, family: str) -> TrendResult:
     )
 
 
-def _irls(
-    x: NDArray[np.float64], y: NDArray[np.float64], offset: NDArray[np.float64], *, nb_alpha: float
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Fit a log-link GLM with variance ``mu + nb_alpha * mu**2`` by IRLS (McCullagh & Nelder 2.5).
+#: Kinds of :class:`DirectionChange`.
+CHANGE_KINDS = ("none", "reversed", "stopped", "steeper", "flatter")
 
-    Returns coefficients, fitted means and the unscaled covariance ``(X' W X)^-1``.
+
+@dataclass(frozen=True)
+class DirectionChange:
+    """Result of :func:`direction_change`: did the trend bend at ``break_year``?
+
+    Attributes
+    ----------
+    break_year : float
+        First year of the later segment.
+    before, after : float
+        Annual percent change before and from ``break_year`` on.
+    after_low, after_high : float
+        ``1 - alpha`` interval of ``after``.
+    p_value : float
+        Test of "the slope did not change" (quasi-Poisson, Student's t on ``n - 3`` df).
+    p_after : float
+        Test of "no trend from ``break_year`` on".
+    kind : str
+        ``"none"`` (no demonstrable bend), ``"reversed"`` (the later slope is demonstrably of the
+        other sign), ``"stopped"`` (the bend is demonstrable, the later slope is not), ``"steeper"``
+        or ``"flatter"`` (same direction, demonstrably stronger or weaker).
+    dispersion : float
+        Pearson chi-square / (n - 3) of the two-segment fit.
     """
-    mu = y + 0.5 * (y.mean() if y.mean() > 0 else 1.0)  # statsmodels' start; positive for y = 0
-    eta = np.log(mu)
-    beta: NDArray[np.float64] = np.zeros(x.shape[1])
-    previous = np.inf
-    for _iteration in range(_MAX_ITER):
-        weights = mu / (1.0 + nb_alpha * mu)
-        z = eta - offset + (y - mu) / mu
-        xw = x * weights[:, None]
-        beta = np.asarray(np.linalg.solve(x.T @ xw, xw.T @ z), dtype=np.float64)
-        eta = x @ beta + offset
-        mu = np.exp(eta)
-        deviance = float(np.sum(_unit_deviance(y, mu, nb_alpha)))
-        if abs(deviance - previous) <= _TOL * (abs(deviance) + 0.1):
-            break
-        previous = deviance
-    weights = mu / (1.0 + nb_alpha * mu)
-    cov = np.asarray(np.linalg.inv(x.T @ (x * weights[:, None])), dtype=np.float64)
-    return beta, mu, cov
+
+    break_year: float
+    before: float
+    after: float
+    after_low: float
+    after_high: float
+    p_value: float
+    p_after: float
+    kind: str
+    dispersion: float
 
 
-def _unit_deviance(y: NDArray[np.float64], mu: NDArray[np.float64], nb_alpha: float) -> NDArray[np.float64]:
-    ylogy = special.xlogy(y, y / mu)
-    if nb_alpha == 0.0:
-        return np.asarray(2 * (ylogy - (y - mu)), dtype=np.float64)
-    inv = 1.0 / nb_alpha
-    return np.asarray(
-        2 * (ylogy - (y + inv) * np.log((1 + nb_alpha * y) / (1 + nb_alpha * mu))), dtype=np.float64
+def direction_change(
+    years: ArrayLike,
+    counts: ArrayLike,
+    exposure: ArrayLike | None = None,
+    *,
+    break_year: float,
+    alpha: float = 0.05,
+) -> DirectionChange:
+    """Test for a bend in a log-linear trend at a given year (segmented quasi-Poisson regression).
+
+    The model is ``log E[count] = log(exposure) + a + b1 (t - t0) + b2 max(0, t - t0)`` with
+    ``t0 = break_year``: slope ``b1`` before, ``b1 + b2`` after (continuous at ``t0``, as in joinpoint
+    regression with one fixed join point, Kim et al. 2000). ``b2 = 0`` is tested with Student's t on
+    ``n - 3`` df, standard errors scaled by ``sqrt(max(1, phi))``. The break year is fixed in advance
+    (the start of the recent period), not searched for, so the test keeps its level.
+
+    Parameters
+    ----------
+    years, counts, exposure
+        As :func:`trend_test`.
+    break_year : float
+        First year of the later segment; needs at least 3 years before it and 3 from it on.
+    alpha : float, default 0.05
+
+    Returns
+    -------
+    DirectionChange
+
+    Raises
+    ------
+    ValueError
+        For invalid input, or fewer than 3 years on either side of ``break_year``.
+
+    References
+    ----------
+    .. [1] Kim, H.-J., Fay, M. P., Feuer, E. J. and Midthune, D. N. (2000). Permutation tests for
+       joinpoint regression with applications to cancer rates. *Statistics in Medicine* 19, 335-351.
+
+    Examples
+    --------
+    Burglaries fell for years and rise again since 2019:
+
+    >>> years = list(range(2012, 2024))
+    >>> counts = [900, 800, 700, 610, 540, 470, 420, 380, 410, 450, 490, 530]
+    >>> r = direction_change(years, counts, break_year=2019)
+    >>> r.kind, round(r.before), round(r.after)
+    ('reversed', -12, 9)
+    """
+    alpha = check_alpha(alpha)
+    t = np.asarray(years, dtype=np.float64).ravel()
+    y = as_counts(counts, "counts").ravel()
+    if t.shape != y.shape:
+        raise ValueError(f"years and counts must have the same length, got {t.size} and {y.size}")
+    offset = np.zeros_like(y) if exposure is None else np.log(as_positive(exposure, "exposure")).ravel()
+    if offset.shape != y.shape:
+        raise ValueError("exposure must have the same length as counts")
+    if np.sum(t < break_year) < 3 or np.sum(t >= break_year) < 3:
+        raise ValueError(f"direction_change needs 3 years before {break_year} and 3 from it on")
+    n = int(y.size)
+    if y.sum() == 0:
+        nan = float("nan")
+        return DirectionChange(float(break_year), nan, nan, nan, nan, 1.0, 1.0, "none", nan)
+    d = t - break_year
+    x = np.column_stack([np.ones(n), d, np.maximum(d, 0.0)])
+    beta, mu, cov = irls(x, y, offset, nb_alpha=0.0)
+    phi = float(np.sum((y - mu) ** 2 / mu) / (n - 3))
+    scale = max(1.0, phi)
+    dist = stats.t(df=n - 3)
+    se_change = float(np.sqrt(cov[2, 2] * scale))
+    p_change = float(min(1.0, 2 * dist.sf(abs(beta[2]) / se_change))) if se_change > 0 else 1.0
+    after = float(beta[1] + beta[2])
+    se_after = float(np.sqrt((cov[1, 1] + cov[2, 2] + 2 * cov[1, 2]) * scale))
+    p_after = float(min(1.0, 2 * dist.sf(abs(after) / se_after))) if se_after > 0 else 1.0
+    crit = float(dist.isf(alpha / 2))
+    before = float(beta[1])
+    kind = "none"
+    if p_change < alpha:
+        if p_after >= alpha:
+            kind = "stopped"
+        elif np.sign(after) != np.sign(before):
+            kind = "reversed"
+        else:
+            kind = "steeper" if abs(after) > abs(before) else "flatter"
+    return DirectionChange(
+        break_year=float(break_year),
+        before=100.0 * float(np.expm1(before)),
+        after=100.0 * float(np.expm1(after)),
+        after_low=100.0 * float(np.expm1(after - crit * se_after)),
+        after_high=100.0 * float(np.expm1(after + crit * se_after)),
+        p_value=p_change,
+        p_after=p_after,
+        kind=kind,
+        dispersion=phi,
     )
-
-
-def _nb_loglike(y: NDArray[np.float64], mu: NDArray[np.float64], nb_alpha: float) -> float:
-    inv = 1.0 / nb_alpha
-    return float(
-        np.sum(
-            special.gammaln(y + inv)
-            - special.gammaln(inv)
-            - special.gammaln(y + 1)
-            + special.xlogy(y, nb_alpha * mu / (1 + nb_alpha * mu))
-            - inv * np.log1p(nb_alpha * mu)
-        )
-    )
-
-
-def _nb_alpha(x: NDArray[np.float64], y: NDArray[np.float64], offset: NDArray[np.float64]) -> float:
-    """Maximum-likelihood NB2 ``alpha``: maximise the profile log-likelihood over ``log(alpha)``."""
-
-    def negative_profile(log_alpha: float) -> float:
-        nb_alpha = float(np.exp(log_alpha))
-        _, mu, _ = _irls(x, y, offset, nb_alpha=nb_alpha)
-        return -_nb_loglike(y, mu, nb_alpha)
-
-    found = optimize.minimize_scalar(
-        negative_profile, bounds=_LOG_ALPHA_BOUNDS, method="bounded", options={"xatol": 1e-8}
-    )
-    return float(np.exp(found.x))
