@@ -315,6 +315,22 @@ def incidents(
 # -- provenance ---------------------------------------------------------------------------------------
 
 
+#: Licences of open data: a dataset under one of these is public (CBS StatLine, police open data, PDOK
+#: boundaries). Anything else is not: a police extract ("aangeleverd door de politie (niet openbaar)"),
+#: meldingen, cases, a file without a stated licence. Reports suppress small counts of non-public data.
+OPEN_LICENCES = ("cc by", "cc-by", "cc0", "odbl", "pddl", "public domain", "publiek domein")
+
+
+def is_public_licence(licence: str | None) -> bool:
+    """Whether ``licence`` is an open-data licence (see ``OPEN_LICENCES``); unknown counts as not public.
+
+    >>> is_public_licence("CC BY 4.0"), is_public_licence("aangeleverd door de politie (niet openbaar)")
+    (True, False)
+    """
+    text = (licence or "").strip().lower()
+    return "niet openbaar" not in text and text.startswith(OPEN_LICENCES)
+
+
 @dataclass(frozen=True)
 class SourceRecord:
     """One loaded dataset, as recorded on load, with the years its rows cover."""
@@ -334,6 +350,11 @@ class SourceRecord:
     notes: str | None
     years: tuple[int, ...]  # years of its observations and population rows
     provisional_years: tuple[int, ...]  # years of its observations with status 'voorlopig'
+
+    @property
+    def public(self) -> bool:
+        """Whether the dataset is open data (by its licence, see :func:`is_public_licence`)."""
+        return is_public_licence(self.licence)
 
 
 def provenance(store: Store) -> tuple[SourceRecord, ...]:

@@ -1,9 +1,22 @@
-"""Figures per wijk and buurt: counts, rates per 1,000 with exact intervals, smoothed rates for ranking.
+"""Figures per wijk and buurt: counts, rates per 1,000 with exact intervals, a ranking with rank intervals.
 
 Buurt counts come straight from the store. Wijk counts are sums of their buurten (the report says so):
 crimes that the police could not place in a buurt count only for the municipality, so the sums are below
 the municipal total. Inhabitants come from the nearest year with buurt population (CBS publishes it
-later than the crime figures). Areas below ``min_population`` inhabitants are flagged and not ranked.
+later than the crime figures).
+
+Ranking (see ``docs/statistics.md``, "Wijken en buurten rangschikken"): an area is ranked on its
+empirical-Bayes smoothed rate only when its expected count at the overall rate is at least
+:data:`ivp.stats.smoothing.MIN_EXPECTED` (precision), it has at least ``min_population`` inhabitants (a
+secondary guard against dividing by a shaky population figure) and it is not a visitor area
+(:func:`ivp.stats.smoothing.flag_visitor_areas`). Every rank comes with its 95% interval from the
+posterior of the empirical-Bayes model. Areas that are not ranked are listed with the reason.
+
+Disclosure: when the counts of a section come from a non-public source (anything whose licence is not
+open data), small counts are suppressed jointly over the buurt cells, the wijk sums, the sum of the
+buurten and the municipal total (:func:`ivp.stats.disclosure.protect`), and suppressed areas get no rate
+or rank; the smoothing prior and the visitor rule then use only the areas that are shown, so the
+published rates do not give away the suppressed counts.
 """
 
 from __future__ import annotations
@@ -14,8 +27,19 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ivp.reports.veiligheidsbeeld.model import AreaRow, AreaSection, clean_title
-from ivp.stats import eb_smooth, flag_small_population, poisson_rate
+from ivp.reports.veiligheidsbeeld import maps
+from ivp.reports.veiligheidsbeeld.area_model import AreaRow, AreaSection
+from ivp.reports.veiligheidsbeeld.model import clean_title
+from ivp.stats import poisson_rate
+from ivp.stats.disclosure import hierarchy_relations, protect
+from ivp.stats.smoothing import (
+    MIN_EXPECTED,
+    eb_posterior,
+    expected_counts,
+    flag_visitor_areas,
+    precise_enough,
+    rank_intervals,
+)
 from ivp.store import Store, read
 
 __all__ = ["AreaRow", "AreaSection", "build_areas"]
@@ -25,31 +49,50 @@ SCHEME = "cbs-misdrijf"
 
 
 def build_areas(
-    store: Store, gemeente: str, min_population: int, *, obs_totals: pd.DataFrame | None = None
+    store: Store,
+    gemeente: str,
+    min_population: int,
+    *,
+    obs_totals: pd.DataFrame | None = None,
+    threshold: int = 5,
+    min_expected: float = MIN_EXPECTED,
+    draws: int = 4000,
 ) -> tuple[AreaSection, ...]:
-    """One buurt and one wijk section per crime type with buurt figures (latest year of each)."""
+    """One buurt and one wijk section per crime type with buurt figures (latest year of each).
+
+    ``threshold`` is the workspace's disclosure threshold (``onthul_drempel``), applied to sections whose
+    counts come from a non-public source; ``min_population`` the workspace's ``min_inwoners``.
+    """
     loaded = read.counts(store, MEASURE, SCHEME, level="buurt", within=gemeente)
     if loaded.empty:
         return ()
+    records = {(r.source_id, r.dataset): r for r in read.provenance(store)}
     # One count per crime type, year and buurt (the first loaded, as when two datasets give one).
     buurt = (
         loaded.assign(provisional=loaded["status"] == "voorlopig")
         .groupby(["category", "year", "region"], sort=False)
-        .agg(title=("title", "first"), value=("value", "first"), provisional=("provisional", "any"))
+        .agg(
+            title=("title", "first"),
+            value=("value", "first"),
+            provisional=("provisional", "any"),
+            source_id=("source_id", "first"),
+            dataset=("dataset", "first"),
+        )
         .reset_index()
         .rename(columns={"region": "code"})
     )
     regions = read.areas_of(store, gemeente, ("wijk", "buurt"))
     pops = read.population(store, level="buurt", within=gemeente).rename(columns={"region": "code"})
+    all_buurten = regions[regions["level"] == "buurt"].set_index("code")
+    wijken = regions[regions["level"] == "wijk"].set_index("code")
     sections: list[AreaSection] = []
     for category, frame in buurt.groupby("category", sort=True):
         year = int(frame["year"].max())
         rows = frame[frame["year"] == year]
-        title = clean_title(str(rows["title"].iloc[0]))
-        provisional = bool(rows["provisional"].any())
+        keys = sorted({(str(s), str(d)) for s, d in zip(rows["source_id"], rows["dataset"], strict=True)})
+        public = all(k in records and records[k].public for k in keys)
         pop_year = _nearest(sorted(int(y) for y in pops["year"].unique()), year)
         pop = pops[pops["year"] == pop_year].set_index("code")["value"] if pop_year else pd.Series()
-        all_buurten = regions[regions["level"] == "buurt"].set_index("code")
         counts = rows.set_index("code")["value"]
         codes = sorted(set(all_buurten.index) | set(counts.index))
         b = pd.DataFrame(
@@ -58,45 +101,107 @@ def build_areas(
                 "name": [_get(all_buurten, c, "name") or c for c in codes],
                 "parent": [_get(all_buurten, c, "parent") or "WK" + c[2:8] for c in codes],
                 "geometry": [_get(all_buurten, c, "geometry") for c in codes],
-                "count": [counts.get(c) for c in codes],
-                "population": [pop.get(c) for c in codes],
+                "count": pd.to_numeric(pd.Series([counts.get(c) for c in codes], dtype=object)),
+                "population": pd.to_numeric(pd.Series([pop.get(c) for c in codes], dtype=object)),
             }
         )
-        municipal = None
-        if obs_totals is not None:
-            hit = obs_totals[(obs_totals["code"] == category) & (obs_totals["year"] == year)]
-            if not hit.empty and pd.notna(hit["value"].iloc[0]):
-                municipal = float(hit["value"].iloc[0])
-        total = float(pd.to_numeric(b["count"], errors="coerce").fillna(0).sum())
-        common: dict[str, Any] = {
-            "category": str(category),
-            "title": title,
-            "year": year,
-            "population_year": pop_year,
-            "provisional": provisional,
-            "total": total,
-            "municipal_total": municipal,
-        }
-        wijken = regions[regions["level"] == "wijk"].set_index("code")
         w = (
-            b.assign(
-                count=pd.to_numeric(b["count"], errors="coerce"),
-                population=pd.to_numeric(b["population"], errors="coerce"),
-            )
-            .groupby("parent", sort=True)
+            b.groupby("parent", sort=True)
             .agg(count=("count", lambda s: s.sum(min_count=1)), population=("population", "sum"))
             .reset_index()
             .rename(columns={"parent": "code"})
         )
         w["name"] = [_get(wijken, c, "name") or c for c in w["code"]]
         w["geometry"] = [_get(wijken, c, "geometry") for c in w["code"]]
-        sections.append(
-            AreaSection(level="wijk", summed_from_buurten=True, rows=_rows(w, min_population), **common)
-        )
-        sections.append(
-            AreaSection(level="buurt", summed_from_buurten=False, rows=_rows(b, min_population), **common)
-        )
+        municipal = _municipal(obs_totals, str(category), year)
+        total = float(b["count"].fillna(0).sum())
+        hidden = _suppression(b, w, total, municipal, threshold) if not public else _Hidden.none(b, w)
+        if not public and municipal is not None and municipal < total:
+            municipal = None  # inconsistent with the buurten: not protectable, so not shown
+        first = records.get(keys[0]) if keys else None
+        common: dict[str, Any] = {
+            "category": str(category),
+            "title": clean_title(str(rows["title"].iloc[0])),
+            "year": year,
+            "population_year": pop_year,
+            "provisional": bool(rows["provisional"].any()),
+            "total": None if hidden.total else total,
+            "municipal_total": None if hidden.municipal else municipal,
+            "total_suppressed": hidden.total,
+            "municipal_suppressed": hidden.municipal,
+            "public": public,
+            "threshold": threshold,
+            "min_population": min_population,
+            "min_expected": min_expected,
+            "publisher": first.publisher if first else "CBS / Politie",
+            "dataset": ", ".join(d for _, d in keys) or "47018NED",
+        }
+        for level, data, mask in (("wijk", w, hidden.wijk), ("buurt", b, hidden.buurt)):
+            area_rows, ranking = _rows(data, mask, min_population, min_expected, draws)
+            sections.append(
+                AreaSection(
+                    level=level,
+                    summed_from_buurten=level == "wijk",
+                    rows=area_rows,
+                    ranking=ranking,
+                    **common,
+                )
+            )
     return tuple(sections)
+
+
+class _Hidden:
+    """Which cells of one crime type are suppressed: buurt rows, wijk rows, the sum, the municipal total."""
+
+    def __init__(
+        self, buurt: NDArray[np.bool_], wijk: NDArray[np.bool_], total: bool, municipal: bool
+    ) -> None:
+        self.buurt, self.wijk, self.total, self.municipal = buurt, wijk, total, municipal
+
+    @classmethod
+    def none(cls, b: pd.DataFrame, w: pd.DataFrame) -> _Hidden:
+        return cls(np.zeros(len(b), dtype=bool), np.zeros(len(w), dtype=bool), False, False)
+
+
+def _suppression(
+    b: pd.DataFrame, w: pd.DataFrame, total: float, municipal: float | None, threshold: int
+) -> _Hidden:
+    """Protect the buurt counts, wijk sums, their total and the municipal total jointly.
+
+    Cells: the buurten with a count, the wijken with a count, the sum of the buurten, and, when the
+    municipal total is known and not below that sum, a remainder (crimes not placed in a buurt: it is
+    published implicitly as municipal total minus sum) and the municipal total. Each parent equals the
+    sum of its children (:func:`ivp.stats.disclosure.hierarchy_relations`).
+    """
+    b_idx = np.flatnonzero(b["count"].notna().to_numpy())
+    w_idx = np.flatnonzero(w["count"].notna().to_numpy())
+    w_pos = {str(w["code"].iloc[j]): k for k, j in enumerate(w_idx)}
+    nb, nw = len(b_idx), len(w_idx)
+    values = [float(b["count"].iloc[i]) for i in b_idx] + [float(w["count"].iloc[j]) for j in w_idx]
+    parents = [nb + w_pos[str(b["parent"].iloc[i])] for i in b_idx] + [nb + nw] * nw
+    values.append(total)
+    with_municipal = municipal is not None and municipal >= total
+    if with_municipal and municipal is not None:
+        root = nb + nw + 2
+        parents += [root, root, -1]  # the sum, the remainder, the municipal total
+        values += [municipal - total, municipal]
+    else:
+        parents.append(-1)
+    mask = protect(np.round(values), hierarchy_relations(parents), threshold=threshold)
+    buurt = np.zeros(len(b), dtype=bool)
+    wijk = np.zeros(len(w), dtype=bool)
+    buurt[b_idx] = mask[:nb]
+    wijk[w_idx] = mask[nb : nb + nw]
+    return _Hidden(buurt, wijk, bool(mask[nb + nw]), bool(with_municipal and mask[-1]))
+
+
+def _municipal(obs_totals: pd.DataFrame | None, category: str, year: int) -> float | None:
+    if obs_totals is None:
+        return None
+    hit = obs_totals[(obs_totals["code"] == category) & (obs_totals["year"] == year)]
+    if hit.empty or pd.isna(hit["value"].iloc[0]):
+        return None
+    return float(hit["value"].iloc[0])
 
 
 def _nearest(years: list[int], year: int) -> int | None:
@@ -112,33 +217,65 @@ def _get(frame: pd.DataFrame, code: str, column: str) -> str | None:
     return None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
-def _rows(frame: pd.DataFrame, min_population: int) -> tuple[AreaRow, ...]:
+def _rows(
+    frame: pd.DataFrame, suppressed: NDArray[np.bool_], min_population: int, min_expected: float, draws: int
+) -> tuple[tuple[AreaRow, ...], str]:
+    """The rows of one section and its ranking state ('gerangschikt', 'te_weinig' or 'geen_verschil')."""
+    size = len(frame)
     counts = pd.to_numeric(frame["count"], errors="coerce").to_numpy(dtype=float)
     pops = pd.to_numeric(frame["population"], errors="coerce").fillna(0).to_numpy(dtype=float)
-    usable = ~np.isnan(counts) & (pops > 0)
-    flagged = np.ones(len(frame), dtype=bool)
-    rate = np.full(len(frame), np.nan)
-    low = np.full(len(frame), np.nan)
-    high = np.full(len(frame), np.nan)
-    small = np.zeros(len(frame), dtype=bool)
-    smoothed = np.full(len(frame), np.nan)
-    has_pop = pops > 0
-    if has_pop.any():
-        flagged[has_pop] = np.asarray(flag_small_population(pops[has_pop], min_population=min_population))
+    km2 = np.array([maps.area_km2(g) or np.nan for g in frame["geometry"]], dtype=float)
+    # Suppressed rows take part in nothing: their count would be recoverable from published rates.
+    usable = ~np.isnan(counts) & (pops > 0) & ~suppressed
+    nan = np.full(size, np.nan)
+    rate, low, high, smoothed, expected = nan.copy(), nan.copy(), nan.copy(), nan.copy(), nan.copy()
+    small = np.zeros(size, dtype=bool)
+    visitor = np.zeros(size, dtype=bool)
+    precise = np.zeros(size, dtype=bool)
     if usable.any():
         rates = poisson_rate(counts[usable], pops[usable], per=1000.0)
         rate[usable], low[usable], high[usable] = rates.rate, rates.ci_low, rates.ci_high
         small[usable] = rates.small_numbers
-        ok = usable & ~flagged
-        if ok.sum() >= 2:
-            smoothed[ok] = eb_smooth(counts[ok], pops[ok], per=1000.0).smoothed_rate
-    order = [i for i in np.argsort(-np.nan_to_num(smoothed, nan=-1.0)) if not np.isnan(smoothed[i])]
-    ranks = {int(i): r + 1 for r, i in enumerate(order)}
+        expected[usable] = expected_counts(counts[usable], pops[usable])
+        precise[usable] = precise_enough(counts[usable], pops[usable], min_expected=min_expected)
+        visitor[usable] = flag_visitor_areas(counts[usable], pops[usable], area_km2=km2[usable])
+    reasons: list[str | None] = []
+    for i in range(size):
+        if suppressed[i]:
+            reasons.append("onderdrukt")
+        elif np.isnan(counts[i]):
+            reasons.append("geen_aantal")
+        elif pops[i] <= 0:
+            reasons.append("geen_inwoners")
+        elif visitor[i]:
+            reasons.append("bezoekers")
+        elif pops[i] < min_population:
+            reasons.append("inwoners")
+        elif not precise[i]:
+            reasons.append("onnauwkeurig")
+        else:
+            reasons.append(None)
+    eligible = np.array([r is None for r in reasons], dtype=bool)
+    rank = np.zeros(size, dtype=np.int64)
+    rank_low = np.zeros(size, dtype=np.int64)
+    rank_high = np.zeros(size, dtype=np.int64)
+    ranking = "te_weinig"
+    if eligible.sum() >= 2:
+        smoothed[eligible] = eb_posterior(counts[eligible], pops[eligible]).mean
+        result = rank_intervals(counts[eligible], pops[eligible], draws=draws, rng=0)
+        if result.distinguishable:
+            ranking = "gerangschikt"
+            rank[eligible], rank_low[eligible], rank_high[eligible] = result.rank, result.low, result.high
+        else:
+            ranking = "geen_verschil"
 
     def opt(values: NDArray[np.float64], i: int) -> float | None:
-        return None if np.isnan(values[i]) else float(values[i])
+        return None if np.isnan(values[i]) or suppressed[i] else float(values[i])
 
-    return tuple(
+    def opt_int(values: NDArray[np.int64], i: int) -> int | None:
+        return int(values[i]) if values[i] > 0 else None
+
+    rows = tuple(
         AreaRow(
             code=str(frame["code"].iloc[i]),
             name=str(frame["name"].iloc[i]),
@@ -148,10 +285,17 @@ def _rows(frame: pd.DataFrame, min_population: int) -> tuple[AreaRow, ...]:
             ci_low=opt(low, i),
             ci_high=opt(high, i),
             smoothed=opt(smoothed, i),
-            flagged=bool(flagged[i]),
+            flagged=reasons[i] not in (None, "onderdrukt", "geen_aantal"),
             small_numbers=bool(small[i]),
-            rank=ranks.get(i),
+            rank=opt_int(rank, i),
             geometry=frame["geometry"].iloc[i],
+            rank_low=opt_int(rank_low, i),
+            rank_high=opt_int(rank_high, i),
+            reason=reasons[i] if reasons[i] is not None else (None if ranking == "gerangschikt" else ranking),
+            visitor=bool(visitor[i]),
+            suppressed=bool(suppressed[i]),
+            expected=opt(expected, i),
         )
-        for i in range(len(frame))
+        for i in range(size)
     )
+    return rows, ranking

@@ -1,8 +1,9 @@
 """SVG choropleth maps drawn from the boundaries in the store (GeoJSON, WGS84); no tiles, no network.
 
 Projection: a plain equirectangular projection scaled by the cosine of the mean latitude, which is
-accurate to well under a percent across one municipality. Areas flagged for too few inhabitants are
-hatched grey and kept out of the classes; areas without a figure are white.
+accurate to well under a percent across one municipality. Areas that are not ranked (too few
+inhabitants or crimes, visitor areas) are hatched grey and kept out of the classes; areas without a
+figure, or whose figure is suppressed, are white.
 """
 
 from __future__ import annotations
@@ -15,8 +16,14 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+import shapely
+from shapely.geometry import shape
+
 from ivp.lib.fmt import number
 from ivp.reports.core.svg import FONT
+
+#: Kilometres per degree of latitude on a sphere of the mean Earth radius (6,371 km).
+KM_PER_DEGREE = 6371.0 * math.pi / 180.0
 
 #: ColorBrewer YlGnBu, 5 classes: sequential and colour-blind safe.
 SEQUENTIAL = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
@@ -91,6 +98,26 @@ def hatch_id(title: str) -> str:
     return "ivp-hatch-" + hashlib.sha1(title.encode("utf-8"), usedforsecurity=False).hexdigest()[:8]
 
 
+def area_km2(geometry: str | None) -> float | None:
+    """Surface of a GeoJSON (WGS84) geometry in km2, in the map's projection; None when unknown.
+
+    >>> round(area_km2('{"type": "Polygon", "coordinates": [[[4.6, 51.8], [4.61, 51.8], [4.61, 51.81], '
+    ...                '[4.6, 51.81], [4.6, 51.8]]]}'), 2)
+    0.76
+    """
+    if not geometry:
+        return None
+    try:
+        geom = shape(json.loads(geometry))
+    except (ValueError, TypeError, KeyError, AttributeError, shapely.errors.GEOSException):
+        return None
+    if geom.is_empty:
+        return None
+    lat = geom.centroid.y
+    km2 = float(geom.area) * KM_PER_DEGREE**2 * math.cos(math.radians(lat))
+    return km2 if km2 > 0 else None
+
+
 def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
     kind = geometry.get("type")
     if kind == "Polygon":
@@ -109,6 +136,7 @@ def choropleth(
     legend_title: str,
     description: str,
     flagged_label: str = "te weinig inwoners",
+    missing_label: str = "geen gegevens",
     width: float = 640.0,
 ) -> str:
     """Return an accessible SVG choropleth with a legend; raise ValueError without any geometry."""
@@ -190,7 +218,7 @@ def choropleth(
         parts.append(
             f'<rect x="{lx}" y="{y}" width="16" height="14" fill="{MISSING_FILL}" stroke="#555" '
             f'stroke-width="0.5"/><text x="{lx + 22}" y="{y + 11}" font-size="10" {FONT}>'
-            "geen gegevens</text>"
+            f"{escape(missing_label)}</text>"
         )
     parts.append("</g></svg>")
     return "".join(parts)
