@@ -1,4 +1,6 @@
-"""Tests of ivp.stats.change against scipy.stats.binomtest and invariants of the conditional test."""
+"""Tests of ivp.stats.change: against scipy (central binomial tails, Clopper-Pearson via binomtest) and
+statsmodels (quasi-Poisson GLM), the one two-sided convention on the full grid of counts 0-300, and
+calibration by simulation with overdispersed series (no effect, and a planted effect)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from ivp.stats import (
     LABEL_FALL,
     LABEL_NONE,
     LABEL_RISE,
+    LABEL_TOO_FEW,
     ChangeResult,
     change_test,
     change_test_many,
@@ -26,19 +29,33 @@ P_TOL = 1e-9
 CI_RTOL = 1e-8
 
 
+def _central_p(b: int, n: int, p0: float, alternative: str = "two-sided") -> float:
+    """The central p-value from scipy's binomial tails, independently of ivp."""
+    if n == 0:
+        return 1.0
+    upper = float(stats.binom.sf(b - 1, n, p0))
+    lower = float(stats.binom.cdf(b, n, p0))
+    if alternative == "greater":
+        return upper
+    if alternative == "less":
+        return lower
+    return min(1.0, 2 * min(upper, lower))
+
+
 def _scipy_reference(
     a: int, b: int, ea: float, eb: float, alternative: str = "two-sided"
 ) -> tuple[float, ...]:
-    """p-value and rate-ratio interval computed with scipy's binomtest, independently of ivp."""
+    """Central p-value and Clopper-Pearson rate-ratio interval from scipy, independently of ivp."""
     n = a + b
     p0 = eb / (ea + eb)
     res = stats.binomtest(b, n, p0, alternative=alternative)
     ci = res.proportion_ci(confidence_level=0.95, method="exact")
+    pvalue = _central_p(b, n, p0, alternative)
 
     def to_rr(q: float) -> float:
         return math.inf if q >= 1 else q / (1 - q) * ea / eb
 
-    return res.pvalue, to_rr(ci.low), to_rr(ci.high)
+    return pvalue, to_rr(ci.low), to_rr(ci.high)
 
 
 @pytest.mark.parametrize(
@@ -55,7 +72,7 @@ def _scipy_reference(
         (5, 5, 1.0, 1.0),
     ],
 )
-def test_scalar_matches_scipy_binomtest(a: int, b: int, ea: float, eb: float) -> None:
+def test_scalar_matches_scipy(a: int, b: int, ea: float, eb: float) -> None:
     result = change_test(a, b, ea, eb)
     p, lo, hi = _scipy_reference(a, b, ea, eb)
     assert_allclose(result.p_value, p, rtol=0, atol=P_TOL)
@@ -66,7 +83,7 @@ def test_scalar_matches_scipy_binomtest(a: int, b: int, ea: float, eb: float) ->
 def test_one_sided_matches_scipy(alternative: str) -> None:
     for a, b in [(20, 12), (12, 20), (0, 6), (40, 41)]:
         result = change_test(a, b, alternative=alternative)
-        p = stats.binomtest(b, a + b, 0.5, alternative=alternative).pvalue
+        p = stats.binomtest(b, a + b, 0.5, alternative=alternative).pvalue  # one-sided: no convention
         assert_allclose(result.p_value, p, rtol=0, atol=P_TOL)
     assert change_test(10, 30, alternative="greater").direction == 1
     assert change_test(10, 30, alternative="less").direction == 0
@@ -107,7 +124,7 @@ def test_equal_counts_equal_exposure_show_no_change() -> None:
         result = change_test(count, count)
         assert result.p_value == 1.0
         assert result.direction == 0
-        assert result.label == LABEL_NONE
+        assert result.label == (LABEL_NONE if count >= 10 else LABEL_TOO_FEW)
 
 
 def test_edge_cases() -> None:
@@ -122,13 +139,16 @@ def test_edge_cases() -> None:
     assert from_zero.rate_ratio == math.inf
     assert from_zero.percent_change == math.inf
     assert from_zero.ci_high == math.inf
-    assert from_zero.direction == 1  # p = 2 * 0.5**9 < 0.05
+    assert from_zero.p_value == pytest.approx(2 * 0.5**9)  # below 0.05 ...
     assert from_zero.small_numbers is True
+    assert from_zero.direction == 0  # ... but 9 is too few to word a rise
+    assert from_zero.label == LABEL_TOO_FEW
 
     to_zero = change_test(9, 0)
     assert to_zero.rate_ratio == 0.0
     assert to_zero.ci_low == 0.0
-    assert to_zero.direction == -1
+    assert to_zero.direction == 0
+    assert to_zero.label == LABEL_TOO_FEW
 
 
 def test_small_numbers_flag() -> None:
@@ -171,8 +191,7 @@ def test_many_matches_scipy_on_random_inputs() -> None:
     eb[:500] = ea[:500]  # equal exposures exercise the tie p = n / 2
     result = change_test_many(a, b, ea, eb)
     ref_p = [
-        stats.binomtest(int(y), int(x + y), e2 / (e1 + e2)).pvalue if x + y > 0 else 1.0
-        for x, y, e1, e2 in zip(a, b, ea, eb, strict=True)
+        _central_p(int(y), int(x + y), e2 / (e1 + e2)) for x, y, e1, e2 in zip(a, b, ea, eb, strict=True)
     ]
     assert_allclose(result.p_value, ref_p, rtol=0, atol=P_TOL)
     # scipy's exact interval solves with brentq (slow): check a seeded subset of 300.
@@ -183,7 +202,7 @@ def test_many_matches_scipy_on_random_inputs() -> None:
 
 
 def test_many_matches_scipy_on_large_and_lopsided_counts() -> None:
-    # Large n makes the binary search long; lopsided exposures put the mode near an end.
+    # Large n and lopsided exposures (the mode near an end) stress the incomplete beta function.
     rng = np.random.default_rng(42)
     size = 400
     n = rng.integers(1, 200_000, size)
@@ -193,9 +212,7 @@ def test_many_matches_scipy_on_large_and_lopsided_counts() -> None:
     ea = np.ones(size)
     eb = p0 / (1 - p0)
     result = change_test_many(a, b, ea, eb)
-    ref = [
-        stats.binomtest(int(y), int(x + y), e2 / (1.0 + e2)).pvalue for x, y, e2 in zip(a, b, eb, strict=True)
-    ]
+    ref = [_central_p(int(y), int(x + y), e2 / (1.0 + e2)) for x, y, e2 in zip(a, b, eb, strict=True)]
     assert_allclose(result.p_value, ref, rtol=0, atol=P_TOL)
 
 
@@ -245,10 +262,10 @@ def test_many_broadcasts_and_is_read_only() -> None:
 )
 def test_properties(a: int, b: int, ea: float, eb: float) -> None:
     result = change_test(a, b, ea, eb)
-    # p in (0, 1], except that like scipy's it underflows to 0 for extreme data
+    # p in (0, 1], except that like scipy's tails it underflows to 0 for extreme data
     assert 0.0 <= result.p_value <= 1.0
     if result.p_value == 0.0:
-        assert stats.binomtest(b, a + b, eb / (ea + eb)).pvalue == 0.0
+        assert _central_p(b, a + b, eb / (ea + eb)) < 1e-300
     # interval contains the estimate
     if a + b > 0:
         assert result.ci_low <= result.rate_ratio * (1 + 1e-9) or result.rate_ratio == math.inf
@@ -263,4 +280,121 @@ def test_properties(a: int, b: int, ea: float, eb: float) -> None:
     # the vectorised path agrees with scipy here too
     many = change_test_many([a], [b], [ea], [eb])
     if a + b > 0:
-        assert many.p_value[0] == pytest.approx(stats.binomtest(b, a + b, eb / (ea + eb)).pvalue, abs=P_TOL)
+        assert many.p_value[0] == pytest.approx(_central_p(b, a + b, eb / (ea + eb)), abs=P_TOL)
+    # the verdict and the interval agree
+    excludes_one = result.ci_low > 1 or result.ci_high < 1
+    assert excludes_one == (result.p_value < 0.05)
+
+
+# -- one two-sided convention --------------------------------------------------------------------------
+
+EXPOSURE_RATIOS = [1 / 3, 0.8, 0.95, 1.0, 1.003, 1.25, 2.0]
+
+
+@pytest.mark.parametrize("ratio", EXPOSURE_RATIOS)
+@pytest.mark.parametrize(("phi", "df"), [(1.0, math.inf), (2.5, 9.0), (6.0, 4.0)])
+def test_verdict_agrees_with_interval_on_full_grid(ratio: float, phi: float, df: float) -> None:
+    # Every pair of counts 0-300: p < alpha exactly when the interval excludes 1 (the review found
+    # 256 pairs called "aantoonbaar" with 1 inside the interval under the minimum-likelihood p-value).
+    a, b = (x.ravel() for x in np.meshgrid(np.arange(301.0), np.arange(301.0)))
+    r = change_test_many(a, b, np.full(a.size, ratio), np.ones(a.size), dispersion=phi, df=df)
+    excludes_one = (r.ci_low > 1.0) | (r.ci_high < 1.0)
+    assert_array_equal(excludes_one, r.p_value < 0.05)
+    # and a worded verdict is never given where the interval contains 1
+    assert not np.any((r.direction != 0) & ~excludes_one)
+
+
+@pytest.mark.parametrize(("a", "b"), [(5, 0), (0, 5), (12, 3), (40, 60), (150, 190)])
+def test_p_value_is_continuous_in_the_exposure_ratio(a: int, b: int) -> None:
+    # The review: 5 -> 0 flipped between p = 0.031 and 0.0625 when the population changed by 0.3%.
+    ratios = np.linspace(0.99, 1.01, 2001)  # steps of 1e-5
+    r = change_test_many(np.full(ratios.size, a), np.full(ratios.size, b), ratios, 1.0)
+    steps = np.abs(np.diff(r.p_value))
+    assert steps.max() < 1e-3
+    near = change_test_many([a, a], [b, b], [1.0, 1.003], [1.0, 1.0])
+    assert abs(near.p_value[0] - near.p_value[1]) < 0.01
+
+
+def test_five_to_none_is_not_demonstrable_at_any_nearby_population() -> None:
+    r = change_test_many(np.full(7, 5), np.zeros(7), 1.0, [0.997, 0.998, 0.999, 1.0, 1.001, 1.002, 1.003])
+    assert np.all(r.p_value > 0.05)
+    assert r.p_value == pytest.approx(np.full(7, 0.0625), abs=0.002)
+
+
+def test_dispersion_below_one_counts_as_poisson_and_larger_widens() -> None:
+    base = change_test(200, 150)
+    assert change_test(200, 150, dispersion=0.4).p_value == base.p_value
+    wide = change_test(200, 150, dispersion=3.0)
+    assert wide.p_value > base.p_value
+    assert wide.ci_low < base.ci_low
+    assert wide.ci_high > base.ci_high
+    assert wide.rate_ratio == base.rate_ratio  # the estimate does not change, only its uncertainty
+    # uncertainty about phi (few df) widens further
+    assert change_test(200, 150, dispersion=3.0, df=5).ci_high > wide.ci_high
+    with pytest.raises(ValueError, match="df"):
+        change_test(10, 20, dispersion=2.0, df=0)
+
+
+def test_overdispersed_interval_matches_statsmodels_quasi_poisson() -> None:
+    # For large counts the effective-count interval approaches the quasi-Poisson GLM's Wald interval
+    # (statsmodels, scale fixed at phi): log RR +- 1.96 sqrt(phi (1/a + 1/b)). Tolerance 1% on the limits.
+    import statsmodels.api as sm
+
+    for a, b, phi in [(4000, 4400, 3.0), (2500, 2100, 5.0), (9000, 9300, 1.5)]:
+        x = sm.add_constant(np.array([0.0, 1.0]))
+        fit = sm.GLM(np.array([a, b]), x, family=sm.families.Poisson()).fit(scale=phi)
+        low, high = np.exp(fit.conf_int(alpha=0.05)[1])
+        ours = change_test(a, b, dispersion=phi)
+        assert ours.ci_low == pytest.approx(low, rel=0.01)
+        assert ours.ci_high == pytest.approx(high, rel=0.01)
+        assert ours.p_value == pytest.approx(fit.pvalues[1], rel=0.1, abs=1e-4)
+
+
+# -- calibration by simulation ---------------------------------------------------------------------------
+
+YEARS = np.arange(2012, 2026)
+
+
+def _negative_binomial(rng: np.random.Generator, mean: np.ndarray, ratio: float, size: int) -> np.ndarray:
+    """Counts with the given mean and variance ``ratio * mean`` (Poisson when ratio is 1)."""
+    if ratio == 1.0:
+        return rng.poisson(mean, size=(size, mean.size))
+    k = mean / (ratio - 1.0)  # variance mu + mu^2 / k = ratio * mu
+    return rng.negative_binomial(k, k / (k + mean), size=(size, mean.size))
+
+
+def _series_test(series: np.ndarray, planted: float = 1.0) -> tuple[bool, bool]:
+    """ivp's verdict on the last two years, with the dispersion estimated from the whole series; and
+    whether its interval covers the planted rate ratio."""
+    from ivp.stats import estimate_dispersion
+
+    d = estimate_dispersion(YEARS, series)
+    assert d is not None
+    r = change_test(series[-2], series[-1], dispersion=d.phi, df=d.df)
+    return r.direction != 0, r.ci_low <= planted <= r.ci_high
+
+
+@pytest.mark.parametrize(("mean", "ratio"), [(30, 1.0), (30, 3.0), (200, 2.0), (200, 5.0), (600, 3.0)])
+def test_no_change_is_called_at_most_at_the_nominal_rate(mean: float, ratio: float) -> None:
+    # 800 series of 14 years with a constant mean: at most 5% plus 3 simulation standard errors may be
+    # called "aantoonbaar" (the first edition called 16-38% at variance 2-5 x the mean).
+    rng = np.random.default_rng(int(mean * 10 + ratio))
+    reps = 800
+    series = _negative_binomial(rng, np.full(YEARS.size, float(mean)), ratio, reps)
+    called = np.mean([_series_test(s)[0] for s in series])
+    assert called <= 0.05 + 3 * math.sqrt(0.05 * 0.95 / reps)
+
+
+@pytest.mark.parametrize(("mean", "ratio", "planted"), [(200, 3.0, 0.5), (600, 2.0, 1.3), (60, 1.0, 0.5)])
+def test_planted_change_is_covered_and_found(mean: float, ratio: float, planted: float) -> None:
+    # The last year's mean is multiplied by ``planted``: the 95% intervals cover it in at least 95%
+    # minus 3 standard errors of the series, and a large change is found more often than not.
+    rng = np.random.default_rng(7)
+    reps = 600
+    means = np.full(YEARS.size, float(mean))
+    means[-1] *= planted
+    series = _negative_binomial(rng, means, ratio, reps)
+    results = [_series_test(s, planted) for s in series]
+    coverage = np.mean([c for _, c in results])
+    assert coverage >= 0.95 - 3 * math.sqrt(0.05 * 0.95 / reps)
+    assert np.mean([f for f, _ in results]) > 0.5

@@ -66,3 +66,13 @@ def test_properties(p: list[float]) -> None:
     assert np.all(np.diff(result.adjusted[order]) >= -1e-15)
     # rejecting is the same as adjusted <= alpha, up to rounding at the boundary
     assert_array_equal(result.rejected, multipletests(values, method="fdr_bh")[0])
+
+
+def test_rejected_is_exactly_q_at_most_alpha() -> None:
+    # The first edition rejected by the step-up comparison and could contradict q by one ulp.
+    rng = np.random.default_rng(12)
+    for _ in range(200):
+        p = rng.uniform(0, 0.2, rng.integers(1, 60))
+        p[rng.random(p.size) < 0.3] = 0.05 * rng.integers(1, 4) / p.size  # values on the BH boundary
+        res = fdr_bh(p, alpha=0.05)
+        assert np.array_equal(res.rejected, res.adjusted <= 0.05)

@@ -161,3 +161,78 @@ def test_invalid_input_raises() -> None:
         trend_test([1, 2, 3], [1, 2.5, 3])
     with pytest.raises(ValueError, match="exposure"):
         trend_test([1, 2, 3], [1, 2, 3], [1.0, 0.0, 1.0])
+
+
+# -- robust trend and direction change (second edition) -----------------------------------------------
+
+
+def test_one_outlier_year_does_not_hide_a_clean_decline() -> None:
+    years = np.arange(2012, 2024)
+    counts = np.round(600 * 0.9 ** (years - 2012)).astype(float)
+    counts[8] = 900  # one exceptional year (2020)
+    plain = trend_test(years, counts)
+    robust = trend_test(years, counts, robust=True)
+    assert plain.direction == 0  # the outlier inflates phi and hides the decline
+    assert robust.outlier_year == 2020
+    assert robust.direction == -1
+    assert robust.annual_percent_change == pytest.approx(-10.0, abs=1.0)
+    assert robust.fitted.shape == (12,)
+
+
+def test_robust_trend_keeps_its_level_without_outliers() -> None:
+    rng = np.random.default_rng(8)
+    years = np.arange(2012, 2024)
+    reps = 400
+    called = sum(trend_test(years, rng.poisson(150, 12), robust=True).direction != 0 for _ in range(reps))
+    assert called / reps <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / reps)
+
+
+def test_direction_change_matches_statsmodels_segmented_glm() -> None:
+    import statsmodels.api as sm
+
+    from ivp.stats import direction_change
+
+    rng = np.random.default_rng(9)
+    years = np.arange(2012, 2024).astype(float)
+    for _ in range(5):
+        counts = rng.poisson(
+            500 * np.exp(-0.1 * np.minimum(years - 2019, 0) * -1 + 0.05 * np.maximum(years - 2019, 0))
+        )
+        ours = direction_change(years, counts, break_year=2019)
+        d = years - 2019
+        x = np.column_stack([np.ones_like(d), d, np.maximum(d, 0)])
+        fit = sm.GLM(counts, x, family=sm.families.Poisson()).fit(scale="X2")
+        phi = fit.scale
+        # statsmodels scales by phi itself and uses the normal; ours floors phi at 1 and uses t(n - 3)
+        se = fit.bse[2] * np.sqrt(max(1.0, phi) / phi)
+        from scipy import stats
+
+        p_ref = 2 * stats.t.sf(abs(fit.params[2]) / se, df=len(years) - 3)
+        assert ours.p_value == pytest.approx(p_ref, rel=1e-6)
+        assert ours.dispersion == pytest.approx(phi, rel=1e-6)
+        assert ours.before == pytest.approx(100 * np.expm1(fit.params[1]), rel=1e-6)
+
+
+def test_direction_change_level_and_power() -> None:
+    from ivp.stats import direction_change
+
+    rng = np.random.default_rng(10)
+    years = np.arange(2012, 2024)
+    reps = 400
+    straight = 400 * 0.92 ** (years - 2012)
+    k = 400 / 2.0  # variance 3 x the mean at the start
+    false = sum(
+        direction_change(years, rng.negative_binomial(k, k / (k + straight)), break_year=2019).kind != "none"
+        for _ in range(reps)
+    )
+    assert false / reps <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / reps)
+    bent = 400 * 0.88 ** np.minimum(years - 2012, 7) * 1.10 ** np.maximum(years - 2019, 0)
+    kinds = [direction_change(years, rng.poisson(bent), break_year=2019).kind for _ in range(200)]
+    assert kinds.count("reversed") / 200 > 0.8
+
+
+def test_direction_change_needs_years_on_both_sides() -> None:
+    from ivp.stats import direction_change
+
+    with pytest.raises(ValueError, match="3 years before"):
+        direction_change([2020, 2021, 2022, 2023], [1, 2, 3, 4], break_year=2022)
