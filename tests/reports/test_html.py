@@ -57,8 +57,26 @@ def test_every_chapter_and_section(html: str) -> None:
 
 def test_map_legend_and_flagged_areas(html: str) -> None:
     assert 'class="legend"' in html
-    assert "te weinig inwoners" in html
+    assert "niet gerangschikt" in html  # the hatch on the map
+    assert "te weinig inwoners" in html  # the appendix's rank column
     assert "De cijfers per wijk zijn opgeteld uit de buurten" in html
+
+
+def test_area_ranking_is_honest(html: str) -> None:
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    # ranks with their 95% interval, and one sentence saying what they mean
+    assert re.search(r">1 \(1–\d+\)</td>", html)
+    assert "ligt de werkelijke plaats met 95% zekerheid tussen 9 en 24" in text
+    # the industrial estate (495 per 1,000) and the station area are not ranked, but listed with the reason
+    assert (
+        "Wijk 19 Industriegebied West (384 misdrijven, 775 inwoners; veel bezoekers, weinig inwoners: "
+        "per 1.000 inwoners misleidend)" in text
+    )
+    assert "Burgemeester de Raadtsingel en omgeving 247 495 499,0 – bezoekersgebied" in text  # appendix
+    # no buurt is certainly among the five highest in the demo: the summary says the order is uncertain
+    summary = text.split("Gebieden", 1)[1][:600]
+    assert "maar de rangorde is onzeker: geen buurt hoort met 95% zekerheid bij de 5 hoogste" in summary
+    assert "Met 95% zekerheid horen Wijk 01 Binnenstad en Wijk 04 Nieuw-krispijn bij de 3 wijken" in text
 
 
 def test_every_figure_has_its_source(html: str) -> None:
