@@ -6,7 +6,10 @@ demo needs:
 
 - 47018NED: Dordrecht, the municipalities that can ever fall in its "similar size" group (population
   within +-40% in any year, a wider band than the report's +-25% so every year works), all years and
-  types, and Dordrecht's buurten; the region list restricted to those codes plus NL00.
+  types, and Dordrecht's buurten; the region list restricted to those codes plus NL00. The shared subset has
+  no NL00 rows; the bundle adds them as the sum over every municipality (GM0000 "unknown" included) per
+  type and year, which is how CBS's own NL00 row of the full table adds up, so the national reference is
+  of the same table and the same year as Dordrecht's figures.
 - 85984NED: inhabitants of Dordrecht's wijken and buurten (2024).
 - bevolking_gemeenten_2012_2025.csv: every municipality (the national population is their sum).
 - NL_Crime.csv and its code list: the national series (2012-2023).
@@ -42,7 +45,7 @@ gewijzigd. Gebruik alleen voor de demonstratie van ivp.
 
 | Bestand | Bron | Licentie |
 |---|---|---|
-| `cbs/47018NED/` | CBS / Politie, *Geregistreerde misdrijven; soort misdrijf, wijk, buurt, jaarcijfers* (47018NED), beperkt tot Dordrecht, gemeenten van vergelijkbare omvang en de buurten van Dordrecht | CC BY 4.0 |
+| `cbs/47018NED/` | CBS / Politie, *Geregistreerde misdrijven; soort misdrijf, wijk, buurt, jaarcijfers* (47018NED), beperkt tot Dordrecht, gemeenten van vergelijkbare omvang en de buurten van Dordrecht; Nederland (NL00) als som van alle gemeenten in dezelfde tabel | CC BY 4.0 |
 | `cbs/85984NED/` | CBS, *Kerncijfers wijken en buurten 2024* (85984NED), inwoners per wijk en buurt van Dordrecht (afgerond op 5) | CC BY 4.0 |
 | `bevolking_gemeenten_2012_2025.csv` | CBS, gemiddelde bevolking per gemeente per jaar | CC BY 4.0 |
 | `politie/NL_Crime.csv`, `politie/SoortMisdrijf.csv` | Politie, geregistreerde misdrijven in Nederland per soort, 2012-2023 (open data politie) | CC BY 4.0 |
@@ -81,6 +84,7 @@ def build_crime(shared: Path, keep: set[str]) -> None:
         for r in _load(src / "TypedDataSet.json")
         if r["WijkenEnBuurten"].strip() in keep or r["WijkenEnBuurten"].startswith(prefix)
     ]
+    data.extend(national_rows(_load(src / "TypedDataSet.json"), start=max(r["ID"] for r in data) + 1))
     _dump(dst / "TypedDataSet.json", data)
     own = ("WK" + GEMEENTE[2:], "BU" + GEMEENTE[2:])
     regions = [
@@ -91,6 +95,30 @@ def build_crime(shared: Path, keep: set[str]) -> None:
     _dump(dst / "WijkenEnBuurten.json", regions)
     for name in ("DataProperties.json", "Perioden.json", "SoortMisdrijf.json", "TableInfos.json"):
         shutil.copyfile(src / name, dst / name)
+
+
+def national_rows(rows: list[dict[str, Any]], start: int) -> list[dict[str, Any]]:
+    """NL00 per type and year: the sum over all municipalities (GM codes, GM0000 included).
+
+    A type and year with a missing municipal value gets no national row (it would undercount).
+    """
+    sums: dict[tuple[str, str], int] = {}
+    missing: set[tuple[str, str]] = set()
+    for r in rows:
+        if not r["WijkenEnBuurten"].startswith("GM"):
+            continue
+        key = (r["SoortMisdrijf"], r["Perioden"])
+        value = r["GeregistreerdeMisdrijven_1"]
+        if value is None:
+            missing.add(key)
+        else:
+            sums[key] = sums.get(key, 0) + int(value)
+    return [
+        {"ID": start + i, "SoortMisdrijf": soort, "WijkenEnBuurten": "NL00      ", "Perioden": period,
+         "GeregistreerdeMisdrijven_1": total}
+        for i, ((soort, period), total) in enumerate(sorted(sums.items()))
+        if (soort, period) not in missing
+    ]  # fmt: skip
 
 
 def build_population(shared: Path) -> None:

@@ -1,32 +1,38 @@
-"""Changes, series and trends of the Veiligheidsbeeld, and Benjamini-Hochberg over all of them.
+"""Changes, series, spread and trends of the Veiligheidsbeeld per crime type.
 
 Every function takes the municipality's yearly counts as :func:`ivp.store.read.counts` returns them, cut to
-``code`` (category), ``title`` (without its code), ``year``, ``value`` and ``status``.
+``code`` (category), ``title`` (without its code), ``year``, ``value`` and ``status``. The correction for
+the number of tests is :mod:`.family`'s.
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
-from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
 from ivp.lib.i18n import _
 from ivp.reports.veiligheidsbeeld.model import (
+    BendRow,
     ChangeRow,
-    ComparisonRow,
     SeriesPoint,
-    ThemeSection,
+    Spread,
     TrendRow,
     TypeSeries,
 )
-from ivp.stats import change_test, fdr_bh, trend_test
+from ivp.stats import (
+    Dispersion,
+    change_test,
+    direction_change,
+    estimate_dispersion,
+    pooled_dispersion,
+    trend_test,
+)
 from ivp.stats.change import LABEL_FALL, LABEL_NONE, LABEL_RISE
 from ivp.stats.rates import LABEL_HIGHER, LABEL_LOWER, LABEL_SAME
 from ivp.stats.trend import LABEL_TREND_DOWN, LABEL_TREND_NONE, LABEL_TREND_UP
 
-R = TypeVar("R", ChangeRow, ComparisonRow, TrendRow)
+#: The recent period next to the long trend: this many final years.
+RECENT_YEARS = 5
 #: Verdict labels per kind of test, indexed by direction + 1 (fall/lower, none, rise/higher).
 CHANGE_LABELS = (LABEL_FALL, LABEL_NONE, LABEL_RISE)
 COMPARISON_LABELS = (LABEL_LOWER, LABEL_SAME, LABEL_HIGHER)
@@ -46,10 +52,39 @@ def title_of(frame: pd.DataFrame, code: str) -> str:
     return str(frame.loc[frame["code"] == code, "title"].iloc[0])
 
 
+def spreads(frame: pd.DataFrame, codes: list[str], population: dict[int, float]) -> dict[str, Spread]:
+    """The overdispersion of every crime type, from its whole loaded series (not the view's years).
+
+    A series too short for its own estimate gets the median of the others (:func:`pooled_dispersion`).
+    """
+    own: dict[str, Dispersion | None] = {}
+    for code in codes:
+        rows = frame[(frame["code"] == code) & frame["value"].notna()].sort_values("year")
+        years = rows["year"].to_numpy(dtype=float)
+        counts = rows["value"].to_numpy(dtype=float)
+        exposure = None
+        if len(years) and all(int(y) in population for y in years):
+            exposure = np.array([population[int(y)] for y in years], dtype=float)
+        own[code] = estimate_dispersion(years, counts, exposure) if len(years) else None
+    pooled = pooled_dispersion(list(own.values()))
+    out: dict[str, Spread] = {}
+    for code, est in own.items():
+        d = est if est is not None else pooled
+        out[code] = Spread(d.phi, d.df, d.method, d.outlier_year)
+    return out
+
+
 def change_row(
-    frame: pd.DataFrame, code: str, year_a: int, year_b: int, population: dict[int, float], alpha: float
+    frame: pd.DataFrame,
+    code: str,
+    year_a: int,
+    year_b: int,
+    population: dict[int, float],
+    alpha: float,
+    spread: Spread,
 ) -> ChangeRow | None:
-    """Year A against year B (population as exposure when known for both); None when either is missing."""
+    """Year A against year B (population as exposure when known for both; the series' overdispersion);
+    None when either count is missing."""
     a, prov_a = value_of(frame, code, year_a)
     b, prov_b = value_of(frame, code, year_b)
     if a is None or b is None:
@@ -57,7 +92,7 @@ def change_row(
     exp_a, exp_b = population.get(year_a, 1.0), population.get(year_b, 1.0)
     if year_a not in population or year_b not in population:
         exp_a = exp_b = 1.0
-    res = change_test(a, b, exp_a, exp_b, alpha=alpha)
+    res = change_test(a, b, exp_a, exp_b, alpha=alpha, dispersion=spread.phi, df=spread.df)
     return ChangeRow(
         code=code,
         title=title_of(frame, code),
@@ -70,13 +105,14 @@ def change_row(
         ci_low=res.ci_low,
         ci_high=res.ci_high,
         p_value=res.p_value,
-        p_adjusted=res.p_value,
+        p_adjusted=float("nan"),
         direction=res.direction,
         label=res.label,
         small_numbers=res.small_numbers,
         demonstrable_fdr=res.direction != 0,
         raw_direction=res.direction,
         raw_label=res.label,
+        dispersion=spread,
     )
 
 
@@ -89,67 +125,77 @@ def series_of(frame: pd.DataFrame, code: str, first: int, last: int) -> TypeSeri
     return TypeSeries(code, title_of(frame, code), tuple(points))
 
 
-def trend_row(series: TypeSeries, population: dict[int, float], alpha: float) -> TrendRow | None:
-    """The trend over the series (at least 4 years with counts); None when there is too little."""
-    pts = [p for p in series.points if p.value is not None]
+def trend_rows(
+    series: TypeSeries, population: dict[int, float], alpha: float, *, provisional: bool = False
+) -> tuple[TrendRow | None, TrendRow | None, BendRow | None]:
+    """The long trend, the recent trend (last :data:`RECENT_YEARS` years) and a bend between them.
+
+    Fitted on final years only unless ``provisional`` (the rows say which years were left out); the
+    long trend is robust to one outlier year. The recent trend needs :data:`RECENT_YEARS` years, the
+    bend 3 years before the recent period as well. None where there is too little.
+    """
+    pts = [p for p in series.points if p.value is not None and (provisional or not p.provisional)]
+    left_out = tuple(
+        p.year for p in series.points if p.value is not None and p.provisional and not provisional
+    )
     if len(pts) < 4 or sum(p.value or 0 for p in pts) == 0:
-        return None
+        return None, None, None
     years = np.array([p.year for p in pts], dtype=float)
     counts = np.array([p.value for p in pts], dtype=float)
     exposure = None
     if all(p.year in population for p in pts):
         exposure = np.array([population[p.year] for p in pts], dtype=float)
-    res = trend_test(years, counts, exposure, alpha=alpha)
+    long = _trend(series, years, counts, exposure, alpha, "lang", left_out, robust=True)
+    recent = bend = None
+    if len(pts) >= RECENT_YEARS:
+        tail = slice(len(pts) - RECENT_YEARS, None)
+        recent = _trend(
+            series, years[tail], counts[tail], None if exposure is None else exposure[tail], alpha, "recent",
+            left_out, robust=False,
+        )  # fmt: skip
+    if len(pts) >= RECENT_YEARS + 3:
+        start = int(years[len(pts) - RECENT_YEARS])
+        res = direction_change(years, counts, exposure, break_year=start, alpha=alpha)
+        small = bool(counts[-RECENT_YEARS:].sum() < 20)
+        kind = "none" if small else res.kind
+        bend = BendRow(
+            code=series.code, title=series.title, break_year=start, before=res.before, after=res.after,
+            p_value=res.p_value, p_adjusted=float("nan"), kind=kind, raw_kind=kind, small_numbers=small,
+        )  # fmt: skip
+    return long, recent, bend
+
+
+def _trend(
+    series: TypeSeries,
+    years: np.ndarray,
+    counts: np.ndarray,
+    exposure: np.ndarray | None,
+    alpha: float,
+    period: str,
+    left_out: tuple[int, ...],
+    *,
+    robust: bool,
+) -> TrendRow:
+    res = trend_test(years, counts, exposure, alpha=alpha, robust=robust)
+    small = bool(counts.sum() < 20)
+    direction = 0 if small else int(res.direction)
+    label = _("te weinig om een trend vast te stellen") if small else str(res.label)
     return TrendRow(
         code=series.code,
         title=series.title,
-        first=pts[0].year,
-        last=pts[-1].year,
+        first=int(years[0]),
+        last=int(years[-1]),
         annual_percent_change=float(res.annual_percent_change),
         ci_low=float(res.ci_low),
         ci_high=float(res.ci_high),
         p_value=float(res.p_value),
-        direction=int(res.direction),
-        label=str(res.label),
-        p_adjusted=float(res.p_value),
-        raw_direction=int(res.direction),
-        raw_label=str(res.label),
-    )
-
-
-def apply_fdr(drafts: list[ThemeSection], alpha: float) -> list[ThemeSection]:
-    """Benjamini-Hochberg over all tests of one kind in the report; the verdicts become the adjusted ones.
-
-    Three families: every change test (year A against year B), every reference comparison (the
-    Netherlands, similar municipalities) and every trend. A row keeps its raw verdict in ``raw_*``.
-    """
-    change_adj = iter(_adjust([c.p_value for d in drafts for c in d.changes], alpha))
-    comp_adj = iter(_adjust([c.p_value for d in drafts for c in d.comparisons], alpha))
-    trend_adj = iter(_adjust([t.p_value for d in drafts for t in d.trends], alpha))
-    return [
-        replace(
-            d,
-            changes=tuple(_with_fdr(c, *next(change_adj), CHANGE_LABELS) for c in d.changes),
-            comparisons=tuple(_with_fdr(c, *next(comp_adj), COMPARISON_LABELS) for c in d.comparisons),
-            trends=tuple(_with_fdr(t, *next(trend_adj), TREND_LABELS) for t in d.trends),
-        )
-        for d in drafts
-    ]
-
-
-def _adjust(p_values: list[float], alpha: float) -> list[tuple[float, bool]]:
-    if not p_values:
-        return []
-    res = fdr_bh(np.asarray(p_values, dtype=float), alpha=alpha)
-    return [(float(p), bool(r)) for p, r in zip(res.adjusted, res.rejected, strict=True)]
-
-
-def _with_fdr(row: R, p_adjusted: float, rejected: bool, labels: tuple[str, str, str]) -> R:
-    direction = row.raw_direction if rejected else 0
-    # a row that was not significant anyway keeps its own label (e.g. "te weinig gegevens voor een trend")
-    label = row.raw_label if direction == row.raw_direction == 0 else _(labels[direction + 1])
-    if isinstance(row, TrendRow):
-        return replace(row, p_adjusted=p_adjusted, direction=direction, label=label)
-    return replace(
-        row, p_adjusted=p_adjusted, direction=direction, label=label, demonstrable_fdr=direction != 0
+        direction=direction,
+        label=label,
+        p_adjusted=float("nan"),
+        raw_direction=direction,
+        raw_label=label,
+        period=period,
+        outlier_year=None if res.outlier_year is None else int(res.outlier_year),
+        left_out=left_out,
+        small_numbers=small,
     )

@@ -1,8 +1,12 @@
 """The data context of the Veiligheidsbeeld: plain frozen dataclasses from store reads and ivp.stats.
 
 Nothing here formats text for readers; :mod:`.render` and :mod:`.sentences` do that. Every figure keeps
-what a reader needs to judge it: the year, whether it is provisional, the test and its p-value (also
-after Benjamini-Hochberg over all tests of the report), and whether the numbers are small.
+what a reader needs to judge it: the year, whether it is provisional, the overdispersion its test allowed
+for, the test and its p-value (also after Benjamini-Hochberg over the report's one test family, see
+:mod:`.family`), and whether the numbers are small.
+
+Every test is computed for every crime type of the whole taxonomy, over all loaded years, before the
+view (``--thema``, ``--reeks``) picks what to show: the verdicts cannot depend on the view.
 
 The pieces live beside this module: the data classes in :mod:`.model`, changes, series, trends and the
 correction in :mod:`.changes`, the references (the Netherlands, similar municipalities) in :mod:`.peers`,
@@ -20,17 +24,19 @@ from ivp.lib.errors import IvpError
 from ivp.lib.i18n import _
 from ivp.reports.naming import municipality_name
 from ivp.reports.veiligheidsbeeld import areas as area_mod
-from ivp.reports.veiligheidsbeeld import peers
+from ivp.reports.veiligheidsbeeld import family, peers
 from ivp.reports.veiligheidsbeeld.changes import (
     CHANGE_LABELS,
     COMPARISON_LABELS,
+    RECENT_YEARS,
     TREND_LABELS,
-    apply_fdr,
     change_row,
     series_of,
-    trend_row,
+    spreads,
+    trend_rows,
 )
 from ivp.reports.veiligheidsbeeld.model import (
+    BendRow,
     ChangeRow,
     ComparisonRow,
     Options,
@@ -65,7 +71,6 @@ __all__ = [
     "ThemeSection",
     "TrendRow",
     "TypeSeries",
-    "apply_fdr",
     "build_context",
     "finite",
     "municipality_name",
@@ -90,7 +95,7 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
                 "Geen misdrijfcijfers voor {code} in de werkmap. Laad ze eerst: ivp ingest cbs 47018NED"
             ).format(code=ws.gemeente)
         )
-    obs = loaded.rename(columns={"category": "code"})[["code", "title", "year", "value", "status"]]
+    obs = loaded.rename(columns={"category": "code"})[["code", "title", "year", "value", "status", "dataset"]]
     obs = obs.sort_values(["code", "year"], kind="stable").reset_index(drop=True)
     obs["title"] = obs["title"].map(clean_title)
     years = sorted(int(y) for y in obs["year"].unique())
@@ -103,11 +108,8 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
                     year=y, first=years[0], last=years[-1]
                 )
             )
-    obs = obs[(obs["year"] >= min(first, year_a)) & (obs["year"] <= max(last, year_b))]
-    provisional = tuple(sorted(int(y) for y in obs.loc[obs["status"] == "voorlopig", "year"].unique()))
     population = read.population_by_year(store, ws.gemeente)
     taxonomy = load_taxonomy(ws.root)
-    wanted = [t for t in taxonomy.themes if not opts.themes or t.id in opts.themes]
     if opts.themes:
         unknown = set(opts.themes) - {t.id for t in taxonomy.themes}
         if unknown:
@@ -116,23 +118,44 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
                     bad=", ".join(sorted(unknown)), valid=", ".join(t.id for t in taxonomy.themes)
                 )
             )
-    nl_year, nl_rates = peers.nl_rates(store, year_b)
+    loaded_codes = set(obs["code"])
+    # The test family: every crime type of every theme, whatever the view shows.
+    all_codes = sorted({c for t in taxonomy.themes for c in taxonomy.codes_for(t.id, SCHEME)} & loaded_codes)
+    all_obs = obs  # every loaded year: spread and trends do not depend on --reeks
+    spread = spreads(all_obs, all_codes, population)
+    history = list(range(year_b - peers.HISTORY_YEARS + 1, year_b + 1))
+    nl = peers.nl_rates(store, history, set(obs["dataset"]))
     group = peers.size_group(store, ws.gemeente, year_b, population)
-    group_rates = peers.group_rates(store, group) if group else {}
+    panel = peers.panel(store, ws.gemeente, group, history) if group else None
+    full_years = (int(all_obs["year"].min()), int(all_obs["year"].max()))
+    rows: dict[str, list[ChangeRow | ComparisonRow | TrendRow | BendRow]] = {}
+    for code in all_codes:
+        code_rows: list[ChangeRow | ComparisonRow | TrendRow | BendRow] = []
+        change = change_row(all_obs, code, year_a, year_b, population, ws.alpha, spread[code])
+        if change is not None:
+            code_rows.append(change)
+        code_rows.extend(
+            peers.comparisons(
+                all_obs, code, ws.gemeente, year_b, population, nl, group, panel, spread[code], ws.alpha
+            )
+        )
+        long, recent, bend = trend_rows(
+            series_of(all_obs, code, *full_years), population, ws.alpha, provisional=opts.trend_provisional
+        )
+        code_rows.extend(r for r in (long, recent, bend) if r is not None)
+        rows[code] = code_rows
+    corrected, test_family = family.correct(rows, ws.alpha)
 
+    view = obs[(obs["year"] >= min(first, year_a)) & (obs["year"] <= max(last, year_b))]
+    provisional = tuple(sorted(int(y) for y in view.loc[view["status"] == "voorlopig", "year"].unique()))
+    left_out: set[int] = set()
+    wanted = [t for t in taxonomy.themes if not opts.themes or t.id in opts.themes]
     drafts: list[ThemeSection] = []
     for theme in wanted:
-        codes = sorted(c for c in taxonomy.codes_for(theme.id, SCHEME) if c in set(obs["code"]))
-        theme_obs = obs[obs["code"].isin(codes)]
-        changes = [change_row(theme_obs, code, year_a, year_b, population, ws.alpha) for code in codes]
-        series = [series_of(theme_obs, code, first, last) for code in codes]
-        comparisons: list[ComparisonRow] = []
-        for code in codes:
-            comparisons.extend(
-                peers.comparisons(
-                    theme_obs, code, population, nl_year, nl_rates, group, group_rates, ws.alpha
-                )
-            )
+        codes = sorted(c for c in taxonomy.codes_for(theme.id, SCHEME) if c in loaded_codes)
+        theme_rows = [r for code in codes for r in corrected.get(code, [])]
+        trends = tuple(r for r in theme_rows if isinstance(r, TrendRow))
+        left_out.update(y for t in trends for y in t.left_out)
         drafts.append(
             ThemeSection(
                 id=theme.id,
@@ -140,17 +163,16 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
                 opgave=_opgave_name(taxonomy, theme.opgave),
                 beschrijving=theme.beschrijving,
                 texts=_texts(ws.teksten, theme.id),
-                changes=tuple(c for c in changes if c is not None),
-                series=tuple(series),
-                trends=tuple(
-                    t for t in (trend_row(s, population, ws.alpha) for s in series) if t is not None
-                ),
-                comparisons=tuple(comparisons),
+                changes=tuple(r for r in theme_rows if isinstance(r, ChangeRow)),
+                series=tuple(series_of(view, code, first, last) for code in codes),
+                trends=trends,
+                comparisons=tuple(r for r in theme_rows if isinstance(r, ComparisonRow)),
+                bends=tuple(r for r in theme_rows if isinstance(r, BendRow)),
             )
         )
-    themes = apply_fdr(drafts, ws.alpha)
     areas = area_mod.build_areas(store, ws.gemeente, ws.min_inwoners, obs_totals=obs)
     intro_path = ws.teksten / "inleiding.md"
+    nl_now = nl.get(year_b)
     return ReportContext(
         gemeente=ws.gemeente,
         naam=municipality_name(ws, store),
@@ -163,12 +185,16 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
         alpha=ws.alpha,
         min_population=ws.min_inwoners,
         population=population,
-        themes=tuple(themes),
+        themes=tuple(drafts),
         areas=areas,
         sources=sources(store),
         size_group=group,
-        nl_year=nl_year,
+        nl_year=nl_now.year if nl_now else None,
         intro=intro_path.read_text(encoding="utf-8") if intro_path.exists() else None,
+        family=test_family,
+        nl_dataset=nl_now.dataset if nl_now else None,
+        trend_left_out=tuple(sorted(left_out)),
+        recent_years=RECENT_YEARS,
     )
 
 

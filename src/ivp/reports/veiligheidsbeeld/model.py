@@ -1,8 +1,10 @@
 """The data classes of the Veiligheidsbeeld's context: plain, frozen, built by :mod:`.context`.
 
 One rule for every verdict in every format: a row's ``direction`` and ``label`` are those *after*
-Benjamini-Hochberg (q <= alpha); ``raw_direction`` and ``raw_label`` keep the verdict of the test on its
-own, so a reader can be told "p = 0,041, but not demonstrable after correction for the number of tests".
+Benjamini-Hochberg over the report's one test family (``q <= alpha``); ``raw_direction`` and
+``raw_label`` keep the verdict of the test on its own, so a reader can be told "p = 0,041, but not
+demonstrable after correction for the number of tests". A row with small numbers is no verdict at all:
+its label says so, it has no q and it is not in the family.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ class Options:
     vergelijk: tuple[int, int] | None = None
     reeks: tuple[int, int] | None = None
     themes: tuple[str, ...] = ()
+    #: Fit trends on provisional years too (default: final years only, the report says which it left out).
+    trend_provisional: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class ChangeRow:
     demonstrable_fdr: bool
     raw_direction: int  # verdict of the test on its own
     raw_label: str
+    dispersion: Spread
 
     @property
     def lost_after_correction(self) -> bool:
@@ -69,7 +74,19 @@ class TypeSeries:
 
 
 @dataclass(frozen=True)
+class Spread:
+    """The overdispersion a crime type's tests allowed for (see :mod:`ivp.stats.dispersion`)."""
+
+    phi: float
+    df: float
+    method: str  # 'series' | 'pooled' | 'poisson'
+    outlier_year: int | None
+
+
+@dataclass(frozen=True)
 class TrendRow:
+    """A log-linear trend over final years: the long one (``period='lang'``) or the recent one."""
+
     code: str
     title: str
     first: int
@@ -83,6 +100,38 @@ class TrendRow:
     p_adjusted: float
     raw_direction: int
     raw_label: str
+    period: str = "lang"  # 'lang' | 'recent'
+    outlier_year: int | None = None
+    left_out: tuple[int, ...] = ()  # provisional years not used
+    small_numbers: bool = False
+
+    @property
+    def lost_after_correction(self) -> bool:
+        return self.raw_direction != 0 and self.direction == 0
+
+
+@dataclass(frozen=True)
+class BendRow:
+    """A change of direction at the start of the recent period (segmented trend, fixed join year)."""
+
+    code: str
+    title: str
+    break_year: int
+    before: float  # annual percent change before break_year
+    after: float  # ... and from break_year on
+    p_value: float
+    p_adjusted: float
+    kind: str  # after correction: 'none' | 'reversed' | 'stopped' | 'steeper' | 'flatter'
+    raw_kind: str
+    small_numbers: bool = False
+
+    @property
+    def direction(self) -> int:
+        return 0 if self.kind == "none" else 1
+
+    @property
+    def raw_direction(self) -> int:
+        return 0 if self.raw_kind == "none" else 1
 
     @property
     def lost_after_correction(self) -> bool:
@@ -111,10 +160,33 @@ class ComparisonRow:
     demonstrable_fdr: bool
     raw_direction: int
     raw_label: str
+    method: str = "referentie"  # 'referentie' (the Netherlands) | 'trechter' (funnel of peers)
+    limit_low: float | None = None  # funnel: the 95% control limits at our population
+    limit_high: float | None = None
+    units: int = 0  # funnel: municipalities in it, ours included
+    small_numbers: bool = False
+    years_higher: tuple[int, ...] = ()  # of the last three years: those with the ratio's lower bound > 1
+    conservative_ratio: float = float("nan")  # the smallest of those lower bounds
+    dispersion: Spread | None = None
 
     @property
     def lost_after_correction(self) -> bool:
         return self.raw_direction != 0 and self.direction == 0
+
+    @property
+    def persistent(self) -> bool:
+        """Higher in at least two of the last three years (the aandachtspunt rule)."""
+        return len(self.years_higher) >= 2
+
+
+@dataclass(frozen=True)
+class Family:
+    """The report's one test family: every verdict on every crime type of every theme."""
+
+    size: int
+    by_kind: dict[str, int]
+    codes: int
+    alpha: float
 
 
 @dataclass(frozen=True)
@@ -128,6 +200,7 @@ class ThemeSection:
     series: tuple[TypeSeries, ...]
     trends: tuple[TrendRow, ...]
     comparisons: tuple[ComparisonRow, ...]
+    bends: tuple[BendRow, ...] = ()
 
     @property
     def has_figures(self) -> bool:
@@ -177,6 +250,10 @@ class ReportContext:
     size_group: SizeGroup | None
     nl_year: int | None
     intro: str | None
+    family: Family | None = None
+    nl_dataset: str | None = None  # the table the national figures came from
+    trend_left_out: tuple[int, ...] = ()  # provisional years left out of the trends
+    recent_years: int = 5
 
     @property
     def crime_source_period(self) -> str:

@@ -1,17 +1,31 @@
-"""The municipality against references: the Netherlands and municipalities of similar size.
+"""The municipality against references: the Netherlands, and municipalities of similar size in a funnel.
 
-Rates per 1,000 inhabitants; the reference rate of a group is the sum of its counts over the sum of its
-populations. Inhabitants follow the store's one population rule (:mod:`ivp.store.read`).
+- **The Netherlands**, in the same year and from the same table as the municipality's own counts
+  (``NL00`` in CBS 47018NED); only when that table has no national row for the year does the report use
+  another loaded national series (the police's), and then it names that series' year. The national
+  rate is treated as known; the municipality's count carries its own series' overdispersion.
+- **Similar municipalities**: those within ±25% of our population in the compared year (the peer rule;
+  urbanisation is not in the loaded data). They are compared in a funnel plot (:func:`ivp.stats.funnel`):
+  our rate against the group's, with limits that allow for how much the peers themselves differ.
+
+For the aandachtspunten, every comparison also looks back: in which of the last three years was the
+lower bound of our ratio above 1?
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import numpy as np
 import pandas as pd
+from scipy import stats
 
 from ivp.lib.i18n import _
 from ivp.reports.veiligheidsbeeld.changes import title_of, value_of
-from ivp.reports.veiligheidsbeeld.model import ComparisonRow, SizeGroup
-from ivp.stats import rate_vs_reference
+from ivp.reports.veiligheidsbeeld.model import ComparisonRow, SizeGroup, Spread
+from ivp.stats import funnel, rate_vs_reference
+from ivp.stats.funnel import MIN_PEERS
 from ivp.store import Store, read
 
 MEASURE = "geregistreerde_misdrijven"
@@ -19,24 +33,55 @@ SCHEME = "cbs-misdrijf"
 NL = "NL00"
 #: "Similar size": municipalities whose population in the compared year is within this fraction of ours.
 SIMILAR_SIZE_MARGIN = 0.25
+#: Years looked back for persistence (the aandachtspunt needs 2 of them).
+HISTORY_YEARS = 3
 
 
-def nl_rates(store: Store, year_b: int) -> tuple[int | None, dict[str, float]]:
-    """Rates per 1,000 for the Netherlands in the latest year <= year_b with national figures.
+@dataclass(frozen=True)
+class NlYear:
+    """National rates per 1,000 for one compared year: the year they are of and the table they came from."""
 
-    The Netherlands' population is the sum over its municipalities (GM0000, "unknown", left out).
-    """
+    year: int
+    dataset: str
+    rates: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Counts and populations of the size group (ours included), per year."""
+
+    members: tuple[str, ...]
+    counts: pd.DataFrame  # index region, columns (category, year)
+    population: dict[int, dict[str, float]]
+
+
+def nl_rates(store: Store, years: Iterable[int], own_datasets: set[str]) -> dict[int, NlYear]:
+    """National rates for each of ``years``: same year and same table where loaded, else the latest
+    earlier year of another national series. The population is the sum over all municipalities."""
     pop = read.population(store, municipalities=True).groupby("year")["value"].sum()
-    obs = read.counts(store, MEASURE, SCHEME, regions=[NL], last_year=year_b, present_only=True)
+    obs = read.counts(store, MEASURE, SCHEME, regions=[NL], present_only=True)
     obs = obs[obs["year"].isin(pop.index)]
-    if obs.empty:
-        return None, {}
-    year = int(obs["year"].max())
-    sel = obs[obs["year"] == year]
-    return year, {
-        str(c): float(v) / float(pop[year]) * 1000.0
-        for c, v in zip(sel["category"], sel["value"], strict=True)
-    }
+    out: dict[int, NlYear] = {}
+    for year in years:
+        same = obs[(obs["year"] == year) & obs["dataset"].isin(own_datasets)]
+        if same.empty:
+            earlier = obs[obs["year"] <= year]
+            if earlier.empty:
+                continue
+            latest = int(earlier["year"].max())
+            same = earlier[earlier["year"] == latest]
+        used = int(same["year"].iloc[0])
+        dataset = str(same["dataset"].iloc[0])
+        same = same[same["dataset"] == dataset]
+        out[year] = NlYear(
+            used,
+            dataset,
+            {
+                str(c): float(v) / float(pop[used]) * 1000.0
+                for c, v in zip(same["category"], same["value"], strict=True)
+            },
+        )
+    return out
 
 
 def size_group(store: Store, gemeente: str, year: int, population: dict[int, float]) -> SizeGroup | None:
@@ -53,67 +98,157 @@ def size_group(store: Store, gemeente: str, year: int, population: dict[int, flo
     return SizeGroup(pop_year, own, low, high, tuple(members)) if members else None
 
 
-def group_rates(store: Store, group: SizeGroup) -> dict[str, float]:
-    """Rates per 1,000 of the group as a whole, per crime type, in the group's year."""
-    codes = [c for c, _n in group.members]
-    pop = read.population(store, regions=codes, year=group.year)[["region", "value"]]
+def panel(store: Store, gemeente: str, group: SizeGroup, years: list[int]) -> Panel:
+    """The group's counts per crime type and year, and populations, for the funnels."""
+    codes = [gemeente, *(c for c, _n in group.members)]
     obs = read.counts(
-        store, MEASURE, SCHEME, regions=codes, first_year=group.year, last_year=group.year, present_only=True
+        store, MEASURE, SCHEME, regions=codes, first_year=min(years), last_year=max(years), present_only=True
     )
-    joined = obs[["category", "region", "value"]].merge(
-        pop.rename(columns={"value": "population"}), on="region", how="inner"
-    )
-    sums = joined.groupby("category", sort=True)[["value", "population"]].sum()
-    return {
-        str(c): float(v) / float(p) * 1000.0
-        for c, v, p in zip(sums.index, sums["value"], sums["population"], strict=True)
-        if p and p > 0
+    counts = obs.groupby(["region", "category", "year"])["value"].first().unstack(["category", "year"])
+    pops = read.population(store, regions=codes)
+    population = {
+        int(y): dict(
+            zip(
+                pops.loc[pops["year"] == y, "region"].astype(str),
+                pops.loc[pops["year"] == y, "value"].astype(float),
+                strict=True,
+            )
+        )
+        for y in pops["year"].unique()
     }
+    return Panel(tuple(codes), counts, population)
 
 
 def comparisons(
     frame: pd.DataFrame,
     code: str,
+    gemeente: str,
+    year: int,
     population: dict[int, float],
-    nl_year: int | None,
-    nl: dict[str, float],
+    nl: dict[int, NlYear],
     group: SizeGroup | None,
-    group_rate: dict[str, float],
+    peers: Panel | None,
+    spread: Spread,
     alpha: float,
 ) -> list[ComparisonRow]:
-    """The municipality's rate of ``code`` against the Netherlands and against the size group."""
+    """Our rate of ``code`` in ``year`` against the Netherlands and in the funnel of similar municipalities,
+    each with its look-back over the last :data:`HISTORY_YEARS` years."""
     out: list[ComparisonRow] = []
-    refs: list[tuple[str, int | None, float | None]] = [
-        (_("Nederland"), nl_year, nl.get(code)),
-        (_("vergelijkbare gemeenten"), group.year if group else None, group_rate.get(code)),
-    ]
-    for name, year, ref in refs:
-        if year is None or ref is None or year not in population:
-            continue
-        count, _prov = value_of(frame, code, year)
-        if count is None:
-            continue
-        res = rate_vs_reference(count, population[year], ref, per=1000.0, alpha=alpha)
-        out.append(
-            ComparisonRow(
-                code=code,
-                title=title_of(frame, code),
-                year=year,
-                reference=name,
-                count=count,
-                population=population[year],
-                rate=float(res.rate),
-                reference_rate=float(res.reference_rate),
-                ratio=float(res.ratio),
-                ci_low=float(res.ci_low),
-                ci_high=float(res.ci_high),
-                p_value=float(res.p_value),
-                p_adjusted=float(res.p_value),
-                direction=int(res.direction),
-                label=str(res.label),
-                demonstrable_fdr=int(res.direction) != 0,
-                raw_direction=int(res.direction),
-                raw_label=str(res.label),
-            )
-        )
+    history = range(year - HISTORY_YEARS + 1, year + 1)
+    nl_rows = {y: _nl_row(frame, code, y, population, nl, spread, alpha) for y in history}
+    if nl_rows[year] is not None:
+        out.append(_with_history(nl_rows[year], nl_rows))
+    if group is not None and peers is not None:
+        funnel_rows = {y: _funnel_row(frame, code, gemeente, y, peers, alpha) for y in history}
+        if funnel_rows[year] is not None:
+            out.append(_with_history(funnel_rows[year], funnel_rows))
     return out
+
+
+def _with_history(row: ComparisonRow | None, by_year: dict[int, ComparisonRow | None]) -> ComparisonRow:
+    assert row is not None
+    higher = [(y, r.ci_low) for y, r in sorted(by_year.items()) if r is not None and r.ci_low > 1.0]
+    return replace(
+        row,
+        years_higher=tuple(y for y, _low in higher),
+        conservative_ratio=min((low for _y, low in higher), default=float("nan")),
+    )
+
+
+def _nl_row(
+    frame: pd.DataFrame,
+    code: str,
+    year: int,
+    population: dict[int, float],
+    nl: dict[int, NlYear],
+    spread: Spread,
+    alpha: float,
+) -> ComparisonRow | None:
+    ref = nl.get(year)
+    if ref is None or code not in ref.rates or ref.year not in population:
+        return None
+    count, _prov = value_of(frame, code, ref.year)
+    if count is None:
+        return None
+    res = rate_vs_reference(
+        count,
+        population[ref.year],
+        ref.rates[code],
+        per=1000.0,
+        alpha=alpha,
+        dispersion=spread.phi,
+        df=spread.df,
+    )
+    return ComparisonRow(
+        code=code,
+        title=title_of(frame, code),
+        year=ref.year,
+        reference=_("Nederland"),
+        count=count,
+        population=population[ref.year],
+        rate=float(res.rate),
+        reference_rate=float(res.reference_rate),
+        ratio=float(res.ratio),
+        ci_low=float(res.ci_low),
+        ci_high=float(res.ci_high),
+        p_value=float(res.p_value),
+        p_adjusted=float("nan"),
+        direction=int(res.direction),
+        label=str(res.label),
+        demonstrable_fdr=int(res.direction) != 0,
+        raw_direction=int(res.direction),
+        raw_label=str(res.label),
+        method="referentie",
+        small_numbers=bool(res.small_numbers),
+        dispersion=spread,
+    )
+
+
+def _funnel_row(
+    frame: pd.DataFrame, code: str, gemeente: str, year: int, peers: Panel, alpha: float
+) -> ComparisonRow | None:
+    pops = peers.population.get(year, {})
+    if (code, year) not in peers.counts.columns or gemeente not in pops:
+        return None
+    column = peers.counts[(code, year)]
+    units = [u for u in peers.members if u in pops and u in column.index and pd.notna(column.get(u))]
+    if gemeente not in units or len(units) < MIN_PEERS:
+        return None
+    y = np.array([float(column[u]) for u in units])
+    n = np.array([pops[u] for u in units])
+    if y.sum() == 0:
+        return None
+    res = funnel(y, n, per=1000.0, alpha=alpha)
+    i = units.index(gemeente)
+    # our own interval on the same square-root scale as the limits, relative to the group's rate
+    crit = float((stats.t(df=len(units) - 1) if res.tau2 > 0 else stats.norm()).isf(alpha / 2))
+    sd = float(np.sqrt(1.0 / (4.0 * n[i]) + res.tau2))
+    root = float(np.sqrt(y[i] / n[i]))
+    target = res.target / 1000.0
+    low = max(root - crit * sd, 0.0) ** 2 / target
+    high = (root + crit * sd) ** 2 / target
+    return ComparisonRow(
+        code=code,
+        title=title_of(frame, code),
+        year=year,
+        reference=_("vergelijkbare gemeenten"),
+        count=float(y[i]),
+        population=float(n[i]),
+        rate=float(res.rate[i]),
+        reference_rate=float(res.target),
+        ratio=float(res.rate[i] / res.target),
+        ci_low=low,
+        ci_high=high,
+        p_value=float(res.p_value[i]),
+        p_adjusted=float("nan"),
+        direction=int(res.direction[i]),
+        label=str(res.label[i]),
+        demonstrable_fdr=int(res.direction[i]) != 0,
+        raw_direction=int(res.direction[i]),
+        raw_label=str(res.label[i]),
+        method="trechter",
+        limit_low=float(res.low[i]),
+        limit_high=float(res.high[i]),
+        units=len(units),
+        small_numbers=bool(res.small_numbers[i]),
+    )
