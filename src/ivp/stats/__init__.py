@@ -36,7 +36,7 @@ from ivp.stats.dispersion import (
     estimate_dispersion,
     pooled_dispersion,
 )
-from ivp.stats.funnel import FunnelResult, funnel
+from ivp.stats.funnel import FunnelResult, funnel, funnel_limits
 from ivp.stats.multiple import FdrResult, fdr_bh
 from ivp.stats.rates import (
     LABEL_HIGHER,
@@ -106,6 +106,7 @@ __all__ = [
     "fdr_bh",
     "flag_small_population",
     "funnel",
+    "funnel_limits",
     "poisson_rate",
     "pooled_dispersion",
     "rate_vs_reference",

@@ -48,7 +48,7 @@ from ivp.lib.i18n import _
 from ivp.stats._checks import as_counts, as_positive, check_alpha, frozen
 from ivp.stats.rates import LABEL_HIGHER, LABEL_LOWER, LABEL_SAME, LABEL_TOO_FEW_DIFF, SMALL_RATE_COUNT
 
-__all__ = ["MIN_PEERS", "WINSOR", "FunnelResult", "funnel"]
+__all__ = ["MIN_PEERS", "WINSOR", "FunnelResult", "funnel", "funnel_limits"]
 
 #: Fewer units than this (peers and the municipality together) give no funnel.
 MIN_PEERS = 5
@@ -201,6 +201,20 @@ def funnel(
         target=theta * per, phi=phi, tau2=tau2, rate=rate, expected=expected, z=z, p_value=p_value,
         low=low, high=high, direction=direction, label=label, small_numbers=small, units=units,
     )  # fmt: skip
+
+
+def funnel_limits(
+    target: float, tau2: float, units: int, population: ArrayLike, *, per: float = 1000.0, alpha: float = 0.05
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The ``1 - alpha`` control limits of a funnel with centre ``target`` (per ``per``) and between-unit
+    variance ``tau2`` at any populations: what :meth:`FunnelResult.limits` draws, from stored parameters.
+
+    >>> low, high = funnel_limits(4.0, 0.0, 10, [50_000, 200_000])
+    >>> [round(x, 2) for x in low.tolist()], [round(x, 2) for x in high.tolist()]
+    ([3.46, 3.73], [4.57, 4.28])
+    """
+    n = as_positive(population, "population")
+    return _limits(float(target) / per, float(tau2), n, check_alpha(alpha), float(per), int(units))
 
 
 def _winsor_consistency(winsor: float) -> float:

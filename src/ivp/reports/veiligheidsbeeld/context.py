@@ -170,7 +170,9 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
                 bends=tuple(r for r in theme_rows if isinstance(r, BendRow)),
             )
         )
-    areas = area_mod.build_areas(store, ws.gemeente, ws.min_inwoners, obs_totals=obs)
+    areas = area_mod.build_areas(
+        store, ws.gemeente, ws.min_inwoners, obs_totals=obs, threshold=ws.onthul_drempel
+    )
     intro_path = ws.teksten / "inleiding.md"
     nl_now = nl.get(year_b)
     return ReportContext(

@@ -38,7 +38,11 @@ def render_docx(ctx: ReportContext) -> bytes:
             doc.add_paragraph(text, style="List Bullet")
         points = render.concerns(theme)
         if points.lines:
-            doc.add_paragraph(_("Aandachtspunten (aantoonbaar hoger per 1.000 inwoners):"))
+            doc.add_paragraph(
+                _(
+                    "Aandachtspunten (aantoonbaar hoger per 1.000 inwoners, en in ten minste twee van de laatste drie jaar hoger):"
+                )
+            )
             for line in points.lines:
                 doc.add_paragraph(line, style="List Bullet")
             if points.more:
@@ -63,15 +67,18 @@ def render_docx(ctx: ReportContext) -> bytes:
                     _("Soort misdrijf"),
                     f"{ctx.year_a}{' (voorlopig)' if ctx.year_a in prov else ''}",
                     f"{ctx.year_b}{' (voorlopig)' if ctx.year_b in prov else ''}",
-                    _("Verandering"),
-                    _("Aantoonbaar? (exacte toets, na correctie)"),
+                    _("Verandering (95%-interval)"),
+                    _("Spreiding (φ)"),
+                    _("Aantoonbaar? (na correctie)"),
                 ],
                 [
                     [
                         c.title,
                         fmt.number(c.count_a),
                         fmt.number(c.count_b),
-                        fmt.percent(c.percent_change),
+                        fmt.percent(c.percent_change)
+                        + (f" ({render.change_interval(c)})" if render.change_interval(c) else ""),
+                        render.spread_note(c),
                         f"{c.label} ({render.verdict_note(c)})"
                         + (
                             _("; na correctie voor het aantal toetsen niet aantoonbaar")
@@ -85,8 +92,8 @@ def render_docx(ctx: ReportContext) -> bytes:
             word.italic(doc, render.crime_source(ctx))
             for c in theme.changes:
                 doc.add_paragraph(render.change_text(ctx, c), style="List Bullet")
-            for t in theme.trends:
-                doc.add_paragraph(render.trend_text(t), style="List Bullet")
+            for text in render.trend_texts(theme):
+                doc.add_paragraph(text, style="List Bullet")
             for cmp in theme.comparisons:
                 doc.add_paragraph(render.reference_text(ctx, cmp), style="List Bullet")
         for section in TEXT_SECTIONS[1:]:

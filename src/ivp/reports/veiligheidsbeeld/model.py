@@ -168,6 +168,8 @@ class ComparisonRow:
     years_higher: tuple[int, ...] = ()  # of the last three years: those with the ratio's lower bound > 1
     conservative_ratio: float = float("nan")  # the smallest of those lower bounds
     dispersion: Spread | None = None
+    tau2: float = 0.0  # funnel: between-municipality variance (square-root scale)
+    peer_points: tuple[tuple[str, float, float], ...] = ()  # funnel: (name, population, rate) of the peers
 
     @property
     def lost_after_correction(self) -> bool:

@@ -139,7 +139,8 @@ def comparisons(
     if nl_rows[year] is not None:
         out.append(_with_history(nl_rows[year], nl_rows))
     if group is not None and peers is not None:
-        funnel_rows = {y: _funnel_row(frame, code, gemeente, y, peers, alpha) for y in history}
+        names = dict(group.members)
+        funnel_rows = {y: _funnel_row(frame, code, gemeente, y, peers, names, alpha) for y in history}
         if funnel_rows[year] is not None:
             out.append(_with_history(funnel_rows[year], funnel_rows))
     return out
@@ -205,7 +206,13 @@ def _nl_row(
 
 
 def _funnel_row(
-    frame: pd.DataFrame, code: str, gemeente: str, year: int, peers: Panel, alpha: float
+    frame: pd.DataFrame,
+    code: str,
+    gemeente: str,
+    year: int,
+    peers: Panel,
+    names: dict[str, str],
+    alpha: float,
 ) -> ComparisonRow | None:
     pops = peers.population.get(year, {})
     if (code, year) not in peers.counts.columns or gemeente not in pops:
@@ -251,4 +258,8 @@ def _funnel_row(
         limit_high=float(res.high[i]),
         units=len(units),
         small_numbers=bool(res.small_numbers[i]),
+        tau2=float(res.tau2),
+        peer_points=tuple(
+            (names.get(u, u), float(n[j]), float(res.rate[j])) for j, u in enumerate(units) if u != gemeente
+        ),
     )

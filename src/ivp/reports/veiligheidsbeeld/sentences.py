@@ -1,9 +1,10 @@
 """Generated Dutch sentences for the figures in the Veiligheidsbeeld.
 
-Only a change that passed its test -- after Benjamini-Hochberg over all tests of the report -- is worded as
-a rise or fall ("steeg", "daalde"); otherwise the sentence says "geen aantoonbare verandering", and when
-the test on its own was significant it adds "(p = 0,041; na correctie voor het aantal toetsen niet
-aantoonbaar)". Provisional years and small numbers are said in words.
+Only a change that passed its test -- after Benjamini-Hochberg over the report's one test family -- is
+worded as a rise or fall ("steeg", "daalde"); otherwise the sentence says "geen aantoonbare verandering",
+and when the test on its own was significant it adds "(p = 0,041; na correctie voor het aantal toetsen
+niet aantoonbaar)". Small numbers get no verdict at all ("te weinig om een verandering vast te
+stellen"). Provisional years are said in words.
 """
 
 from __future__ import annotations
@@ -88,11 +89,18 @@ def change_sentence(
     ...                 raw_direction=1, p_value=0.041)  # doctest: +NORMALIZE_WHITESPACE
     'Het aantal registraties van drugshandel ging van 154 in 2024 naar 193 in 2025 (+25%); dit is geen
     aantoonbare verandering (p = 0,041; na correctie voor het aantal toetsen niet aantoonbaar).'
+    >>> change_sentence("1.4.2", "M", 9, 0, 2024, 2025, direction=0, percent_change=-100.0, small_numbers=True)
+    'Het aantal moorden en doodslagen ging van 9 in 2024 naar 0 in 2025; dat zijn te weinig om een verandering vast te stellen.'
     """
     what = noun(code, title)
     a, b = number(count_a), number(count_b)
     ya, yb = _year(year_a, provisional_a), _year(year_b, provisional_b)
     pct = percent(percent_change)
+    if small_numbers:
+        return _(
+            "Het aantal {what} ging van {a} in {ya} naar {b} in {yb}; dat zijn te weinig om een verandering "
+            "vast te stellen."
+        ).format(what=what, a=a, ya=ya, b=b, yb=yb)
     if direction > 0:
         verb, verdict = _("steeg"), _("deze stijging is statistisch aantoonbaar")
     elif direction < 0:
@@ -111,8 +119,6 @@ def change_sentence(
         )
     if per_inhabitant:
         text += _(" (rekening gehouden met de groei van het aantal inwoners)")
-    if small_numbers:
-        text += _("; de aantallen zijn klein, trek er geen stellige conclusies uit")
     return text + "."
 
 
@@ -128,19 +134,41 @@ def reference_sentence(
     direction: int,
     raw_direction: int | None = None,
     p_value: float | None = None,
+    small_numbers: bool = False,
+    limits: tuple[float, float] | None = None,
+    units: int = 0,
 ) -> str:
-    """Compare the municipality's rate per 1,000 inhabitants with a reference (the Netherlands, a group).
+    """Compare the municipality's rate per 1,000 inhabitants with a reference (the Netherlands, a funnel).
+
+    With ``limits`` the reference is a funnel of ``units`` municipalities: the sentence gives the usual
+    range at our size instead of a single rate to beat.
 
     >>> reference_sentence("Dordrecht", "1.1.1", "W", 2023, 2.1, 1.4, "Nederland", direction=1)
     'In 2023 telde Dordrecht 2,1 woninginbraken per 1.000 inwoners, tegen 1,4 in Nederland: aantoonbaar hoger.'
+    >>> reference_sentence("Dordrecht", "1.1.1", "W", 2025, 2.1, 1.6, "vergelijkbare gemeenten", direction=0,
+    ...                    limits=(1.1, 2.4), units=21)  # doctest: +NORMALIZE_WHITESPACE
+    'In 2025 telde Dordrecht 2,1 woninginbraken per 1.000 inwoners; 21 vergelijkbare gemeenten samen 1,6, en
+    bij de omvang van Dordrecht is 1,1 tot 2,4 gebruikelijk: geen aantoonbaar verschil.'
+    >>> reference_sentence("Dordrecht", "1.4.2", "M", 2025, 0.1, 0.08, "Nederland", direction=0, small_numbers=True)
+    'In 2025 telde Dordrecht 0,1 moorden en doodslagen per 1.000 inwoners, tegen 0,1 in Nederland: te weinig om een verschil vast te stellen.'
     """
     verdict = {
         1: _("aantoonbaar hoger"),
         -1: _("aantoonbaar lager"),
         0: _("geen aantoonbaar verschil"),
     }[direction]
-    if direction == 0 and raw_direction:
+    if small_numbers:
+        verdict = _("te weinig om een verschil vast te stellen")
+    elif direction == 0 and raw_direction:
         verdict += _not_after_correction(p_value)
+    if limits is not None:
+        return _(
+            "In {year} telde {gemeente} {own} {what} per 1.000 inwoners; {units} {reference} samen {ref}, en bij "
+            "de omvang van {gemeente} is {low} tot {high} gebruikelijk: {verdict}."
+        ).format(
+            year=year, gemeente=gemeente, own=rate(rate_own), what=noun(code, title), units=units,
+            reference=reference, ref=rate(rate_ref), low=rate(limits[0]), high=rate(limits[1]), verdict=verdict,
+        )  # fmt: skip
     return _(
         "In {year} telde {gemeente} {own} {what} per 1.000 inwoners, tegen {ref} in {reference}: {verdict}."
     ).format(
@@ -154,6 +182,19 @@ def reference_sentence(
     )
 
 
+#: How a change of direction is worded, by kind and the sign of the long trend (falling, rising).
+BEND_WORDS = {
+    ("reversed", -1): "sinds {year} weer een stijging",
+    ("reversed", 1): "sinds {year} weer een daling",
+    ("stopped", -1): "de daling is sinds {year} gestopt",
+    ("stopped", 1): "de stijging is sinds {year} gestopt",
+    ("steeper", -1): "de daling is sinds {year} sterker",
+    ("steeper", 1): "de stijging is sinds {year} sterker",
+    ("flatter", -1): "de daling is sinds {year} zwakker",
+    ("flatter", 1): "de stijging is sinds {year} zwakker",
+}
+
+
 def trend_sentence(
     code: str,
     title: str,
@@ -164,25 +205,77 @@ def trend_sentence(
     annual_percent_change: float,
     raw_direction: int | None = None,
     p_value: float | None = None,
+    left_out: Sequence[int] = (),
+    outlier_year: int | None = None,
+    recent: tuple[int, int, int, float] | None = None,
+    bend: tuple[str, int, float] | None = None,
+    small_numbers: bool = False,
 ) -> str:
-    """Describe a multi-year trend (quasi-Poisson fit) in one sentence.
+    """Describe the long trend, the recent trend and a change of direction in one sentence.
+
+    ``recent`` is (first, last, direction, annual percent change) of the recent trend after correction;
+    ``bend`` is (kind after correction, break year, slope before as annual percent) of the change of
+    direction. Provisional years left out of the fit and an outlier year are named.
 
     >>> trend_sentence("1.1.1", "W", 2012, 2025, direction=-1, annual_percent_change=-6.2)
     'Over 2012-2025 daalde het aantal woninginbraken met gemiddeld 6% per jaar; deze trend is statistisch aantoonbaar.'
+    >>> trend_sentence("1.1.1", "W", 2012, 2023, direction=-1, annual_percent_change=-12.0, left_out=(2024, 2025),
+    ...                recent=(2019, 2023, 1, 6.8), bend=("reversed", 2019, -12.0))  # doctest: +NORMALIZE_WHITESPACE
+    'Over 2012-2023 daalde het aantal woninginbraken met gemiddeld 12% per jaar; deze trend is statistisch
+    aantoonbaar. In 2019-2023 steeg het met gemiddeld 7% per jaar (aantoonbaar): sinds 2019 weer een stijging.
+    De voorlopige cijfers over 2024 en 2025 zijn niet meegeteld.'
     """
     what = noun(code, title)
-    if direction == 0:
+    if small_numbers:
+        text = _("Over {first}-{last} zijn er te weinig {what} om een trend vast te stellen.").format(
+            first=first, last=last, what=what
+        )
+    elif direction == 0:
         extra = _not_after_correction(p_value) if raw_direction else ""
-        return _("Over {first}-{last} is er in het aantal {what} geen aantoonbare trend{extra}.").format(
+        text = _("Over {first}-{last} is er in het aantal {what} geen aantoonbare trend{extra}.").format(
             first=first, last=last, what=what, extra=extra
         )
-    verb = _("steeg") if direction > 0 else _("daalde")
-    return _(
-        "Over {first}-{last} {verb} het aantal {what} met gemiddeld {pct} per jaar; "
-        "deze trend is statistisch aantoonbaar."
-    ).format(
-        first=first, last=last, verb=verb, what=what, pct=percent(abs(annual_percent_change), signed=False)
-    )
+    else:
+        verb = _("steeg") if direction > 0 else _("daalde")
+        text = _(
+            "Over {first}-{last} {verb} het aantal {what} met gemiddeld {pct} per jaar; "
+            "deze trend is statistisch aantoonbaar."
+        ).format(
+            first=first,
+            last=last,
+            verb=verb,
+            what=what,
+            pct=percent(abs(annual_percent_change), signed=False),
+        )
+    if outlier_year is not None:
+        text += " " + _("Het jaar {year} wijkt sterk af en telt niet mee voor de trend.").format(
+            year=outlier_year
+        )
+    if recent is not None:
+        r_first, r_last, r_dir, r_apc = recent
+        if r_dir:
+            recent_text = _("In {first}-{last} {verb} het met gemiddeld {pct} per jaar (aantoonbaar)").format(
+                first=r_first, last=r_last, verb=_("steeg") if r_dir > 0 else _("daalde"),
+                pct=percent(abs(r_apc), signed=False),
+            )  # fmt: skip
+        else:
+            recent_text = _("In {first}-{last} is er geen aantoonbare trend").format(
+                first=r_first, last=r_last
+            )
+        if bend is not None and bend[0] != "none":
+            sign = -1 if bend[2] < 0 else 1
+            words = BEND_WORDS.get((bend[0], sign))
+            if words:
+                recent_text += ": " + _(words).format(year=bend[1])
+        text += " " + recent_text + "."
+    if left_out:
+        years = (
+            ", ".join(str(y) for y in left_out[:-1])
+            + (_(" en ") if len(left_out) > 1 else "")
+            + str(left_out[-1])
+        )
+        text += " " + _("De voorlopige cijfers over {years} zijn niet meegeteld.").format(years=years)
+    return text
 
 
 def area_sentence(level_plural: str, names: list[str], category: str, year: int) -> str:
