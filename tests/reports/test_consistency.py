@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 
 import pytest
@@ -25,6 +26,7 @@ from ivp.reports.veiligheidsbeeld.context import (
     TypeSeries,
     apply_fdr,
 )
+from ivp.reports.veiligheidsbeeld.model import Spread
 from ivp.stats import change_test, rate_vs_reference
 
 LOST = "na correctie voor het aantal toetsen niet aantoonbaar"
@@ -37,18 +39,22 @@ def _change(code: str, title: str, a: float, b: float) -> ChangeRow:
         percent_change=res.percent_change, rate_ratio=res.rate_ratio, ci_low=res.ci_low,
         ci_high=res.ci_high, p_value=res.p_value, p_adjusted=res.p_value, direction=res.direction,
         label=res.label, small_numbers=res.small_numbers, demonstrable_fdr=res.direction != 0,
-        raw_direction=res.direction, raw_label=res.label,
+        raw_direction=res.direction, raw_label=res.label, dispersion=Spread(1.0, math.inf, "poisson", None),
     )  # fmt: skip
 
 
-def _comparison(code: str, title: str, count: float, ref_rate: float, ref: str, year: int) -> ComparisonRow:
+def _comparison(
+    code: str, title: str, count: float, ref_rate: float, ref: str, year: int, higher: tuple[int, ...] = ()
+) -> ComparisonRow:
     res = rate_vs_reference(count, 100_000.0, ref_rate, per=1000.0)
+    history = higher if higher else ((year - 1, year) if res.ci_low > 1 else ())
     return ComparisonRow(
         code=code, title=title, year=year, reference=ref, count=count, population=100_000.0,
         rate=float(res.rate), reference_rate=float(res.reference_rate), ratio=float(res.ratio),
         ci_low=float(res.ci_low), ci_high=float(res.ci_high), p_value=float(res.p_value),
         p_adjusted=float(res.p_value), direction=int(res.direction), label=str(res.label),
         demonstrable_fdr=int(res.direction) != 0, raw_direction=int(res.direction), raw_label=str(res.label),
+        years_higher=history, conservative_ratio=float(res.ci_low),
     )  # fmt: skip
 
 
@@ -161,6 +167,15 @@ def test_dates_are_dutch_everywhere() -> None:
     values = [v for row in sheet.iter_rows(values_only=True) for v in row]
     assert "15 augustus 2024" in values
     assert "22 november 2026" in values
+
+
+def test_a_single_peak_year_is_no_aandachtspunt() -> None:
+    # higher than the Netherlands in the latest year only (a spike): not listed; two of three years: listed
+    spike = _comparison("1.4.2", "Moord", 60, 0.2, "Nederland", 2025, higher=(2025,))
+    steady = _comparison("1.4.4", "Bedreiging", 300, 1.5, "Nederland", 2025, higher=(2023, 2025))
+    assert spike.direction == steady.direction == 1
+    points = render.concerns(_context((spike, steady)).themes[0])
+    assert [line.split(":")[0] for line in points.lines] == ["Bedreiging"]
 
 
 def test_summary_concerns_one_line_per_type_ranked_top_five() -> None:

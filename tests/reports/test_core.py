@@ -107,7 +107,7 @@ def test_the_veiligheidsbeeld_is_written_by_the_core(demo: Demo, tmp_path: Path)
     assert paths["html"].name == f"veiligheidsbeeld-GM0505-{ctx.year_a}-{ctx.year_b}.html"
     assert paths["html"].read_text(encoding="utf-8") == vb_render.render_html(ctx)
     sheets = load_workbook(paths["xlsx"], read_only=True).sheetnames
-    assert sheets[:4] == ["vergelijking", "reeksen", "trends", "referenties"]
+    assert sheets[:5] == ["vergelijking", "reeksen", "trends", "ombuigingen", "referenties"]
     # the same bytes as `ivp demo` wrote through make_report
     assert paths["html"].read_bytes() == demo.default["html"].read_bytes()
 

@@ -27,11 +27,25 @@ def test_no_demonstrable_change_is_never_called_a_fall() -> None:
     assert "geen aantoonbare verandering" in text
 
 
-def test_small_numbers_are_said_in_words() -> None:
-    text = sentences.change_sentence(
-        "1.4.2", "M", 3, 1, 2019, 2021, direction=0, percent_change=-66.7, small_numbers=True
+def test_small_numbers_withhold_the_wording() -> None:
+    # below the threshold there is no verdict at all, also not "geen aantoonbare verandering"
+    for direction, a, b in [(0, 3, 1), (-1, 9, 0), (1, 0, 9)]:
+        text = sentences.change_sentence(
+            "1.4.2", "M", a, b, 2019, 2021, direction=direction, percent_change=-66.7, small_numbers=True
+        )
+        assert "te weinig om een verandering vast te stellen" in text
+        for word in ("daalde", "steeg", "aantoonbare", "%"):
+            assert word not in text
+    cmp = sentences.reference_sentence(
+        "Dordrecht", "1.4.2", "M", 2025, 0.3, 0.1, "Nederland", direction=1, small_numbers=True
     )
-    assert "de aantallen zijn klein" in text
+    assert "te weinig om een verschil vast te stellen" in cmp
+    assert "aantoonbaar hoger" not in cmp
+    trend = sentences.trend_sentence(
+        "1.4.2", "M", 2012, 2023, direction=-1, annual_percent_change=-9.0, small_numbers=True
+    )
+    assert "te weinig" in trend
+    assert "daalde" not in trend
 
 
 def test_unchanged_count() -> None:

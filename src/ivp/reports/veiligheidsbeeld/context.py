@@ -35,6 +35,7 @@ from ivp.reports.veiligheidsbeeld.changes import (
     spreads,
     trend_rows,
 )
+from ivp.reports.veiligheidsbeeld.family import apply_fdr
 from ivp.reports.veiligheidsbeeld.model import (
     BendRow,
     ChangeRow,
@@ -71,6 +72,7 @@ __all__ = [
     "ThemeSection",
     "TrendRow",
     "TypeSeries",
+    "apply_fdr",
     "build_context",
     "finite",
     "municipality_name",

@@ -19,7 +19,14 @@ import numpy as np
 
 from ivp.lib.i18n import _
 from ivp.reports.veiligheidsbeeld.changes import CHANGE_LABELS, COMPARISON_LABELS, TREND_LABELS
-from ivp.reports.veiligheidsbeeld.model import BendRow, ChangeRow, ComparisonRow, Family, TrendRow
+from ivp.reports.veiligheidsbeeld.model import (
+    BendRow,
+    ChangeRow,
+    ComparisonRow,
+    Family,
+    ThemeSection,
+    TrendRow,
+)
 from ivp.stats import fdr_bh
 
 R = TypeVar("R", ChangeRow, ComparisonRow, TrendRow)
@@ -84,3 +91,47 @@ def _with_q(
     if isinstance(row, TrendRow):
         return replace(row, p_adjusted=q, direction=direction, label=label)
     return replace(row, p_adjusted=q, direction=direction, label=label, demonstrable_fdr=direction != 0)
+
+
+def apply_fdr(drafts: Sequence[ThemeSection], alpha: float) -> list[ThemeSection]:
+    """:func:`correct` over the rows of already assembled theme sections (each crime type's rows once,
+    also when a type is in two themes); the sections come back with q and corrected verdicts."""
+    rows: dict[str, list[ChangeRow | ComparisonRow | TrendRow | BendRow]] = {}
+    seen: set[str] = set()
+    for d in drafts:
+        items: list[ChangeRow | ComparisonRow | TrendRow | BendRow] = [
+            *d.changes,
+            *d.comparisons,
+            *d.trends,
+            *d.bends,
+        ]
+        for row in items:
+            key = f"{type(row).__name__}|{row.code}|{getattr(row, 'reference', '')}|{getattr(row, 'period', '')}"
+            if key not in seen:
+                seen.add(key)
+                rows.setdefault(row.code, []).append(row)
+    corrected, _family = correct(rows, alpha)
+    by_key = {
+        f"{type(r).__name__}|{r.code}|{getattr(r, 'reference', '')}|{getattr(r, 'period', '')}": r
+        for items in corrected.values()
+        for r in items
+    }
+
+    def fix(row: R) -> R:
+        key = f"{type(row).__name__}|{row.code}|{getattr(row, 'reference', '')}|{getattr(row, 'period', '')}"
+        out = by_key[key]
+        assert isinstance(out, type(row))
+        return out
+
+    return [
+        replace(
+            d,
+            changes=tuple(fix(c) for c in d.changes),
+            comparisons=tuple(fix(c) for c in d.comparisons),
+            trends=tuple(fix(t) for t in d.trends),
+            bends=tuple(
+                b2 for b in d.bends for b2 in [by_key[f"BendRow|{b.code}||"]] if isinstance(b2, BendRow)
+            ),
+        )
+        for d in drafts
+    ]

@@ -71,7 +71,7 @@ def funnels_svg(ctx: ReportContext, theme: ThemeSection) -> str:
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="ft-{theme.id} fd-{theme.id}" class="chart funnel" {FONT} font-size="10">',
+        f'aria-label="{escape(title)}" aria-describedby="fd-{theme.id}" class="chart funnel" {FONT} font-size="10">',
         f'<title id="ft-{theme.id}">{escape(title)}</title><desc id="fd-{theme.id}">{escape(desc)}</desc>',
     ]
     for k, row in enumerate(rows):
@@ -115,9 +115,9 @@ def _panel(ctx: ReportContext, row: ComparisonRow, x0: float, y0: float) -> str:
         out.append(
             f'<text x="{x(x_low) - 4:.1f}" y="{y(tick) + 3:.1f}" text-anchor="end">{fmt.rate(tick)}</text>'
         )
-    for value in (x_low, x_high):
+    for value, anchor in ((x_low, "start"), (x_high, "end")):
         out.append(
-            f'<text x="{x(value):.1f}" y="{y(0) + 13:.1f}" text-anchor="middle">'
+            f'<text x="{x(value):.1f}" y="{y(0) + 13:.1f}" text-anchor="{anchor}">'
             f"{fmt.number(round(value, -3))}</text>"
         )
     out.append(
