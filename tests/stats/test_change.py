@@ -291,8 +291,10 @@ def test_properties(a: int, b: int, ea: float, eb: float) -> None:
 EXPOSURE_RATIOS = [1 / 3, 0.8, 0.95, 1.0, 1.003, 1.25, 2.0]
 
 
-@pytest.mark.parametrize("ratio", EXPOSURE_RATIOS)
-@pytest.mark.parametrize(("phi", "df"), [(1.0, math.inf), (2.5, 9.0), (6.0, 4.0)])
+@pytest.mark.parametrize(
+    ("ratio", "phi", "df"),
+    [(r, 1.0, math.inf) for r in EXPOSURE_RATIOS] + [(0.8, 2.5, 9.0), (1.003, 2.5, 9.0), (2.0, 6.0, 4.0)],
+)
 def test_verdict_agrees_with_interval_on_full_grid(ratio: float, phi: float, df: float) -> None:
     # Every pair of counts 0-300: p < alpha exactly when the interval excludes 1 (the review found
     # 256 pairs called "aantoonbaar" with 1 inside the interval under the minimum-likelihood p-value).
@@ -363,15 +365,21 @@ def _negative_binomial(rng: np.random.Generator, mean: np.ndarray, ratio: float,
     return rng.negative_binomial(k, k / (k + mean), size=(size, mean.size))
 
 
-def _series_test(series: np.ndarray, planted: float = 1.0) -> tuple[bool, bool]:
-    """ivp's verdict on the last two years, with the dispersion estimated from the whole series; and
-    whether its interval covers the planted rate ratio."""
+def _series_tests(series: np.ndarray, planted: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ivp's verdicts on the last two years of each series, with the dispersion estimated from the whole
+    series (the compared years protected from the outlier rule); whether each interval covers the planted
+    ratio; and the p-values."""
     from ivp.stats import estimate_dispersion
 
-    d = estimate_dispersion(YEARS, series)
-    assert d is not None
-    r = change_test(series[-2], series[-1], dispersion=d.phi, df=d.df)
-    return r.direction != 0, r.ci_low <= planted <= r.ci_high
+    spread = [estimate_dispersion(YEARS, s, protect=YEARS[-2:]) for s in series]
+    assert all(d is not None for d in spread)
+    r = change_test_many(
+        series[:, -2],
+        series[:, -1],
+        dispersion=[d.phi for d in spread],
+        df=[d.df for d in spread],  # type: ignore[union-attr]
+    )
+    return r.direction != 0, (r.ci_low <= planted) & (planted <= r.ci_high), np.asarray(r.p_value)
 
 
 @pytest.mark.parametrize(("mean", "ratio"), [(30, 1.0), (30, 3.0), (200, 2.0), (200, 5.0), (600, 3.0)])
@@ -381,7 +389,7 @@ def test_no_change_is_called_at_most_at_the_nominal_rate(mean: float, ratio: flo
     rng = np.random.default_rng(int(mean * 10 + ratio))
     reps = 800
     series = _negative_binomial(rng, np.full(YEARS.size, float(mean)), ratio, reps)
-    called = np.mean([_series_test(s)[0] for s in series])
+    called = np.mean(_series_tests(series)[0])
     assert called <= 0.05 + 3 * math.sqrt(0.05 * 0.95 / reps)
 
 
@@ -394,7 +402,33 @@ def test_planted_change_is_covered_and_found(mean: float, ratio: float, planted:
     means = np.full(YEARS.size, float(mean))
     means[-1] *= planted
     series = _negative_binomial(rng, means, ratio, reps)
-    results = [_series_test(s, planted) for s in series]
-    coverage = np.mean([c for _, c in results])
-    assert coverage >= 0.95 - 3 * math.sqrt(0.05 * 0.95 / reps)
-    assert np.mean([f for f, _ in results]) > 0.5
+    found, covered, _p = _series_tests(series, planted)
+    assert np.mean(covered) >= 0.95 - 3 * math.sqrt(0.05 * 0.95 / reps)
+    assert np.mean(found) > 0.5
+
+
+@pytest.mark.parametrize("alternative", ["two-sided", "greater"])
+def test_p_value_does_not_depend_on_alpha_and_is_valid_at_every_level(alternative: str) -> None:
+    # With an estimated phi the inflation (t/z)^2 depends on the level; the p-value is the smallest level
+    # that rejects, so it is the same whatever alpha is asked, and one-sided is half of two-sided here.
+    p = [
+        change_test(100, 150, dispersion=2.0, df=9, alpha=a, alternative=alternative).p_value
+        for a in (0.1, 0.05, 0.01, 0.001)
+    ]
+    assert max(p) - min(p) < 1e-9
+    for a in (0.2, 0.1, 0.07, 0.05, 0.01):
+        r = change_test(100, 150, dispersion=2.0, df=9, alpha=a, alternative=alternative)
+        assert (r.p_value < a) == (r.direction != 0) == (r.ci_low > 1)
+    if alternative == "greater":
+        two = change_test(100, 150, dispersion=2.0, df=9).p_value
+        assert p[0] == pytest.approx(two / 2, rel=1e-6)
+
+
+def test_tail_p_values_are_calibrated_under_overdispersion() -> None:
+    # P(p < 0.001) under no change stays near 0.1% (the review found 0.25-0.62% with level-dependent p)
+    rng = np.random.default_rng(13)
+    reps = 4000
+    series = _negative_binomial(rng, np.full(YEARS.size, 200.0), 3.0, reps)
+    p_arr = _series_tests(series)[2]
+    assert np.mean(p_arr < 0.01) <= 0.01 + 3 * math.sqrt(0.01 * 0.99 / reps)
+    assert np.mean(p_arr < 0.001) <= 0.001 + 3 * math.sqrt(0.001 * 0.999 / reps)

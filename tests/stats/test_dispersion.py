@@ -116,3 +116,13 @@ def test_bad_input() -> None:
         estimate_dispersion(YEARS, -np.ones(YEARS.size))
     with pytest.raises(ValueError, match="exposure"):
         estimate_dispersion(YEARS, np.ones(YEARS.size), np.ones(3))
+
+
+def test_protected_years_are_never_left_out() -> None:
+    counts = np.full(YEARS.size, 300.0)
+    counts[-1] = 900  # the year under test is far off
+    assert estimate_dispersion(YEARS, counts).outlier_year == 2025  # type: ignore[union-attr]
+    kept = estimate_dispersion(YEARS, counts, protect=[2024, 2025])
+    assert kept is not None
+    assert kept.outlier_year is None
+    assert kept.phi > 10  # the spread includes the far-off year: it cannot be judged against itself

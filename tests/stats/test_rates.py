@@ -99,7 +99,8 @@ def test_rate_vs_reference_labels_and_scalar_equals_many() -> None:
     assert many.label.tolist() == [LABEL_HIGHER, LABEL_SAME, LABEL_TOO_FEW_DIFF, LABEL_SAME, LABEL_LOWER]
     assert many.direction.tolist() == [1, 0, 0, 0, -1]
     # 12 against 27 expected is far below, but 12 events are too few to word it (small_numbers)
-    assert many.p_value[2] < 0.01 and bool(many.small_numbers[2])
+    assert many.p_value[2] < 0.01
+    assert bool(many.small_numbers[2])
     for i, count in enumerate([42, 27, 12]):
         single = rate_vs_reference(count, 6000, 4.5)
         assert single.p_value == many.p_value[i]

@@ -35,7 +35,7 @@ from numpy.typing import ArrayLike, NDArray
 from ivp.lib.i18n import _
 from ivp.stats._checks import ALTERNATIVES, as_counts, as_positive, check_alpha, check_option, frozen
 from ivp.stats.change_engine import central_pvalues, rate_ratio_interval
-from ivp.stats.dispersion import effective_dispersion
+from ivp.stats.dispersion import inflation, proper_pvalues
 
 __all__ = [
     "LABEL_FALL",
@@ -84,6 +84,8 @@ class ChangeResult:
         when both counts are 0 (the data say nothing).
     p_value : float
         Central conditional p-value, in (0, 1]; ``p_value < alpha`` exactly when the interval excludes 1.
+        With an estimated dispersion (finite ``df``) it is the smallest level at which the test rejects
+        (:func:`ivp.stats.dispersion.proper_pvalues`), so it is a valid p-value at every level.
     direction : int
         ``+1`` demonstrable rise, ``-1`` demonstrable fall, ``0`` none: ``p_value < alpha`` and not
         ``small_numbers``.
@@ -216,7 +218,7 @@ def change_test(
 
     >>> r = change_test(200, 120, dispersion=5.0, df=9)
     >>> r.label, round(r.p_value, 3), round(r.ci_low, 2), round(r.ci_high, 2)
-    ('geen aantoonbare verandering', 0.111, 0.32, 1.11)
+    ('geen aantoonbare verandering', 0.097, 0.32, 1.11)
 
     Nine to none is too few to call:
 
@@ -305,11 +307,12 @@ def change_test_many(
     a, b, ea, eb, phi, dfs = (
         np.ascontiguousarray(x, dtype=np.float64).ravel() for x in np.broadcast_arrays(a, b, ea, eb, phi, dfs)
     )
-    pairs = {(float(f), float(d)) for f, d in zip(phi.tolist(), dfs.tolist(), strict=True)}
-    lookup = {k: effective_dispersion(k[0], k[1], alpha=alpha, alternative=alternative) for k in pairs}
-    eff = np.array([lookup[f, d] for f, d in zip(phi.tolist(), dfs.tolist(), strict=True)], dtype=np.float64)
+    eff = inflation(phi, dfs, np.full(a.shape, alpha), alternative)
     p0 = eb / (ea + eb)
-    p_value = central_pvalues(b / eff, (a + b) / eff, p0, alternative)
+    n = a + b
+    p_value = proper_pvalues(
+        lambda factor: central_pvalues(b / factor, n / factor, p0, alternative), phi, dfs, alpha, alternative
+    )
     return _assemble(a, b, ea, eb, p_value, alpha, alternative, eff)
 
 

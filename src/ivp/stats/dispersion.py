@@ -9,21 +9,25 @@ by which the variance exceeds the mean (``Var = phi * mu``, quasi-Poisson); ever
 The estimate comes from the series itself:
 
 1. A log-linear Poisson regression on a flexible trend (a quadratic in the year from 8 years on, a
-   straight line from 5 years on), with the population as offset, so a real trend or a bend is not
-   mistaken for noise.
+   straight line below that), with the population as offset, so a real trend or a bend is not mistaken
+   for noise.
 2. ``phi`` is the Pearson chi-square divided by its residual degrees of freedom (McCullagh & Nelder 1989,
    section 4.5), the quasi-Poisson estimate.
 3. Robust to one outlier year: the year with the largest Pearson residual is left out and the model
    refitted; if that year lies outside the prediction from the other years by more than a Bonferroni
-   test at level 0.05 allows (its squared residual against ``F(1, df)`` at ``0.05 / n``), the estimate
-   from the other years is used and the year is named. Otherwise all years count.
+   test at level :data:`OUTLIER_LEVEL` allows (its squared residual against ``F(1, df)`` at
+   ``OUTLIER_LEVEL / n``), the estimate from the other years is used and the year is named. Otherwise
+   all years count. The years a report tests (the compared years) are never left out: a change cannot be
+   judged against a spread from which it was removed.
 4. Too short (fewer than :data:`MIN_YEARS_DISPERSION` years with counts): no estimate; the caller falls
    back on :func:`pooled_dispersion` (the median over the other series of the same report) and says so.
 
 The estimate is never used below 1: a series that happens to lie close to its trend is not treated as
 more certain than a Poisson count (as Farrington et al. 1996 do). The estimate's uncertainty is carried by
 its degrees of freedom: tests use Student's t (or the equivalent inflation of ``phi``, see
-:func:`effective_dispersion`) rather than the normal distribution.
+:func:`effective_dispersion`) rather than the normal distribution. Because that inflation depends on the
+level, :func:`proper_pvalues` turns a family of level-alpha tests into one p-value: the smallest alpha at
+which the test rejects, so the p-value is valid at every level (as Benjamini-Hochberg needs).
 
 References
 ----------
@@ -41,7 +45,7 @@ References
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,12 +63,14 @@ __all__ = [
     "effective_dispersion",
     "estimate_dispersion",
     "pooled_dispersion",
+    "proper_pvalues",
 ]
 
 #: A series needs this many years with a count for its own dispersion estimate (3 residual df or more).
 MIN_YEARS_DISPERSION = 6
-#: Level of the (Bonferroni) test that declares the most extreme year an outlier.
-OUTLIER_LEVEL = 0.05
+#: Level of the (Bonferroni) test that declares the most extreme year an outlier. Strict, because with
+#: overdispersed (skewed) counts the F reference fires more often than its nominal level.
+OUTLIER_LEVEL = 0.01
 #: How a :class:`Dispersion` was obtained.
 METHODS = ("series", "pooled", "poisson")
 
@@ -112,6 +118,7 @@ def estimate_dispersion(
     exposure: ArrayLike | None = None,
     *,
     outlier_level: float = OUTLIER_LEVEL,
+    protect: ArrayLike = (),
 ) -> Dispersion | None:
     """Quasi-Poisson dispersion of a yearly series around a flexible log-linear trend.
 
@@ -123,8 +130,10 @@ def estimate_dispersion(
         Non-negative whole counts, same length.
     exposure : array_like, optional
         Population per year (> 0), used as offset; ``None`` means constant.
-    outlier_level : float, default 0.05
+    outlier_level : float, default 0.01
         Level of the Bonferroni outlier test for the most extreme year.
+    protect : array_like, optional
+        Years that may not be left out as an outlier (the years the caller tests).
 
     Returns
     -------
@@ -158,7 +167,8 @@ def estimate_dispersion(
     if n < MIN_YEARS_DISPERSION or y.sum() == 0:
         return None
     x = _design(t)
-    worst = single_outlier(x, y, offset, level=outlier_level, min_df=3)
+    protected = np.isin(t, np.asarray(protect, dtype=np.float64))
+    worst = single_outlier(x, y, offset, level=outlier_level, min_df=3, protected=protected)
     if worst is not None:
         keep = np.arange(n) != worst
         phi, df, _res, _beta = pearson_dispersion(x[keep], y[keep], offset[keep])
@@ -216,6 +226,57 @@ def effective_dispersion(
     tail = alpha / 2 if alternative == "two-sided" else alpha
     ratio = float(stats.t.isf(tail, df) / stats.norm.isf(tail))
     return phi * ratio**2
+
+
+def inflation(
+    dispersion: NDArray[np.float64], df: NDArray[np.float64], alpha: NDArray[np.float64], alternative: str
+) -> NDArray[np.float64]:
+    """Vectorised :func:`effective_dispersion` (no checks): ``max(1, phi) * (t_df / z)**2`` at ``alpha``."""
+    tail = alpha / 2 if alternative == "two-sided" else alpha
+    phi = np.maximum(1.0, dispersion)
+    finite = np.isfinite(df)
+    safe_df = np.where(finite, df, 1.0)
+    ratio = np.where(finite, stats.t.isf(tail, safe_df) / stats.norm.isf(tail), 1.0)
+    return np.asarray(phi * ratio**2, dtype=np.float64)
+
+
+def proper_pvalues(
+    p_at: Callable[[NDArray[np.float64]], NDArray[np.float64]],
+    dispersion: NDArray[np.float64],
+    df: NDArray[np.float64],
+    alpha: float,
+    alternative: str,
+) -> NDArray[np.float64]:
+    """p-values of a test on effective counts that stay valid at every level, not only at ``alpha``.
+
+    ``p_at(eff)`` gives the p-value of the test on counts divided by ``eff``. With an estimated ``phi``
+    (finite ``df``) the inflation of :func:`effective_dispersion` depends on the level, so the p-value is
+    the smallest level that rejects: the root of ``p_at(inflation(a)) = a``, found by bisection on
+    ``log a`` (the rejection regions are nested, since a smaller level both inflates more and demands
+    more). It agrees with the level-``alpha`` test: ``p < alpha`` exactly when that test rejects. With
+    ``df = inf`` it is ``p_at(phi)`` itself.
+    """
+    n = dispersion.size
+    at_alpha = p_at(inflation(dispersion, df, np.full(n, alpha), alternative))
+    known = ~np.isfinite(df)
+    if known.all():
+        return at_alpha
+    lowest, highest = -16.0, float(np.log10(0.999999))
+    p_low = p_at(inflation(dispersion, df, np.full(n, 10**lowest), alternative))
+    p_high = p_at(inflation(dispersion, df, np.full(n, 10**highest), alternative))
+    lo, hi = np.full(n, lowest), np.full(n, highest)
+    for _step in range(48):  # the level to 1e-14 relative
+        mid = (lo + hi) / 2
+        rejects = p_at(inflation(dispersion, df, 10**mid, alternative)) < 10**mid
+        hi = np.where(rejects, mid, hi)
+        lo = np.where(rejects, lo, mid)
+    solved = 10**hi
+    solved = np.where(p_high >= 10**highest, 1.0, solved)  # rejects at no level
+    solved = np.where(p_low < 10**lowest, p_low, solved)  # rejects at every level we look at
+    # exactly the level-alpha verdict where the bisection's last digit is in doubt
+    rejects_alpha = at_alpha < alpha
+    solved = np.where(rejects_alpha, np.minimum(solved, np.nextafter(alpha, 0.0)), np.maximum(solved, alpha))
+    return np.asarray(np.where(known, at_alpha, solved), dtype=np.float64)
 
 
 def _design(t: NDArray[np.float64]) -> NDArray[np.float64]:

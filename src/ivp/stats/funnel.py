@@ -76,7 +76,8 @@ class FunnelResult:
     z : ndarray
         Overdispersed z-score per unit.
     p_value : ndarray
-        Two-sided normal p-value of ``z``.
+        Two-sided p-value of ``z``: Student's t on ``units - 1`` df when ``tau2`` is estimated, else the
+        normal.
     low, high : ndarray
         The ``1 - alpha`` control limits (rate per ``per``) at each unit's population.
     direction : ndarray of int8

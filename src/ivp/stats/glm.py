@@ -110,17 +110,23 @@ def single_outlier(
     *,
     level: float,
     min_df: float,
+    protected: NDArray[np.bool_] | None = None,
 ) -> int | None:
     """Index of one outlying observation by a Bonferroni-bounded outlier test, or None.
 
-    The observation with the largest Pearson residual is left out, the quasi-Poisson model refitted on
+    The observation with the largest Pearson residual (among those not ``protected``) is left out, the quasi-Poisson model refitted on
     the others (which must keep at least ``min_df`` residual df), and the left-out count compared with
     its prediction: ``(y - mu)**2 / (max(1, phi) * mu)`` against ``F(1, df)``, times ``n`` (Bonferroni;
     Cook & Weisberg 1982, 2.2). Returns the index when that p-value is below ``level``.
     """
     n = y.size
     _phi, _df, residuals, _beta = pearson_dispersion(x, y, offset)
-    worst = int(np.argmax(np.abs(residuals)))
+    candidates = np.abs(residuals)
+    if protected is not None:
+        if protected.all():
+            return None
+        candidates = np.where(protected, -1.0, candidates)
+    worst = int(np.argmax(candidates))
     keep = np.arange(n) != worst
     if n - 1 - x.shape[1] < min_df:
         return None

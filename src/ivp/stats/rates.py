@@ -30,7 +30,7 @@ from scipy import special
 
 from ivp.lib.i18n import _
 from ivp.stats._checks import as_counts, as_positive, check_alpha, frozen
-from ivp.stats.dispersion import effective_dispersion
+from ivp.stats.dispersion import inflation, proper_pvalues
 
 __all__ = [
     "LABEL_HIGHER",
@@ -335,13 +335,14 @@ def rate_vs_reference_many(
     k, pop, ref, phi, dfs = (
         np.array(x, dtype=np.float64).ravel() for x in np.broadcast_arrays(k, pop, ref, phi, dfs)
     )
-    eff = np.array(
-        [effective_dispersion(f, d, alpha=alpha) for f, d in zip(phi.tolist(), dfs.tolist(), strict=True)],
-        dtype=np.float64,
-    )
+    eff = inflation(phi, dfs, np.full(k.shape, alpha), "two-sided")
     expected = ref / per * pop
-    upper_tail, lower_tail = _tails(k / eff, expected / eff)
-    p_value = np.minimum(1.0, 2.0 * np.minimum(lower_tail, upper_tail)).astype(np.float64)
+
+    def p_at(factor: NDArray[np.float64]) -> NDArray[np.float64]:
+        upper_tail, lower_tail = _tails(k / factor, expected / factor)
+        return np.asarray(np.minimum(1.0, 2.0 * np.minimum(lower_tail, upper_tail)), dtype=np.float64)
+
+    p_value = proper_pvalues(p_at, phi, dfs, alpha, "two-sided")
     low, high = _garwood(k / eff, alpha)
     ratio = k / expected
     ci_low = low / (expected / eff)

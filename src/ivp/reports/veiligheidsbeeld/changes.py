@@ -52,10 +52,13 @@ def title_of(frame: pd.DataFrame, code: str) -> str:
     return str(frame.loc[frame["code"] == code, "title"].iloc[0])
 
 
-def spreads(frame: pd.DataFrame, codes: list[str], population: dict[int, float]) -> dict[str, Spread]:
+def spreads(
+    frame: pd.DataFrame, codes: list[str], population: dict[int, float], tested: set[int]
+) -> dict[str, Spread]:
     """The overdispersion of every crime type, from its whole loaded series (not the view's years).
 
-    A series too short for its own estimate gets the median of the others (:func:`pooled_dispersion`).
+    The ``tested`` years (compared, and looked back on) are never left out as an outlier. A series too
+    short for its own estimate gets the median of the others (:func:`pooled_dispersion`).
     """
     own: dict[str, Dispersion | None] = {}
     for code in codes:
@@ -65,7 +68,9 @@ def spreads(frame: pd.DataFrame, codes: list[str], population: dict[int, float])
         exposure = None
         if len(years) and all(int(y) in population for y in years):
             exposure = np.array([population[int(y)] for y in years], dtype=float)
-        own[code] = estimate_dispersion(years, counts, exposure) if len(years) else None
+        own[code] = (
+            estimate_dispersion(years, counts, exposure, protect=sorted(tested)) if len(years) else None
+        )
     pooled = pooled_dispersion(list(own.values()))
     out: dict[str, Spread] = {}
     for code, est in own.items():

@@ -124,8 +124,8 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
     # The test family: every crime type of every theme, whatever the view shows.
     all_codes = sorted({c for t in taxonomy.themes for c in taxonomy.codes_for(t.id, SCHEME)} & loaded_codes)
     all_obs = obs  # every loaded year: spread and trends do not depend on --reeks
-    spread = spreads(all_obs, all_codes, population)
     history = list(range(year_b - peers.HISTORY_YEARS + 1, year_b + 1))
+    spread = spreads(all_obs, all_codes, population, {year_a, year_b, *history})
     nl = peers.nl_rates(store, history, set(obs["dataset"]))
     group = peers.size_group(store, ws.gemeente, year_b, population)
     panel = peers.panel(store, ws.gemeente, group, history) if group else None
