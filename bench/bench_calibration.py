@@ -104,7 +104,7 @@ def change_cell(rng: np.random.Generator, mean: float, ratio: float, reps: int, 
     outlier = np.zeros(reps, dtype=bool)
     outlier_compared = np.zeros(reps, dtype=bool)
     for i, s in enumerate(series):
-        d = estimate_dispersion(YEARS, s)
+        d = estimate_dispersion(YEARS, s, protect=YEARS[-2:])  # as the report: compared years stay in
         if d is None:  # no count in any year: the stated fallback (Poisson)
             d = pooled_dispersion([None])
         phis[i], dfs[i] = d.phi, d.df
@@ -173,7 +173,7 @@ def family_share(rng: np.random.Generator, families: int) -> tuple[float, float]
     hits = hits_before = 0
     for _ in range(families):
         series = np.vstack([negative_binomial(rng, np.full(YEARS.size, m), 3.0, 1)[0] for m in means])
-        ds = [estimate_dispersion(YEARS, s) or pooled_dispersion([None]) for s in series]
+        ds = [estimate_dispersion(YEARS, s, protect=YEARS[-2:]) or pooled_dispersion([None]) for s in series]
         res = change_test_many(
             series[:, -2], series[:, -1], dispersion=[d.phi for d in ds], df=[d.df for d in ds]
         )
