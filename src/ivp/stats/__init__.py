@@ -10,7 +10,7 @@ dataclass or an array. Labels users read are Dutch and pass through :func:`ivp.l
 - :mod:`ivp.stats.rates`: rates with exact intervals; comparison with a reference rate.
 - :mod:`ivp.stats.funnel`: funnel plot against peers with overdispersed limits.
 - :mod:`ivp.stats.multiple`: false discovery rate over many tests.
-- :mod:`ivp.stats.smoothing`: empirical-Bayes rates; small-area flags.
+- :mod:`ivp.stats.smoothing`: empirical-Bayes rates, rank intervals, precision and visitor-area flags.
 - :mod:`ivp.stats.disclosure`: suppression of small counts.
 """
 
@@ -51,7 +51,23 @@ from ivp.stats.rates import (
     rate_vs_reference,
     rate_vs_reference_many,
 )
-from ivp.stats.smoothing import MIN_POPULATION, EbResult, eb_smooth, flag_small_population
+from ivp.stats.smoothing import (
+    MIN_EXPECTED,
+    MIN_POPULATION,
+    VISITOR_MAX_DENSITY,
+    VISITOR_MAX_POPULATION,
+    VISITOR_RATIO,
+    EbPosterior,
+    EbResult,
+    RankIntervals,
+    eb_posterior,
+    eb_smooth,
+    expected_counts,
+    flag_small_population,
+    flag_visitor_areas,
+    precise_enough,
+    rank_intervals,
+)
 from ivp.stats.trend import (
     FAMILIES,
     LABEL_TREND_DOWN,
@@ -80,19 +96,25 @@ __all__ = [
     "LABEL_TREND_NONE",
     "LABEL_TREND_TOO_FEW",
     "LABEL_TREND_UP",
+    "MIN_EXPECTED",
     "MIN_POPULATION",
     "MIN_YEARS",
     "MIN_YEARS_DISPERSION",
     "SMALL_COUNT",
     "SMALL_RATE_COUNT",
     "SMALL_TOTAL",
+    "VISITOR_MAX_DENSITY",
+    "VISITOR_MAX_POPULATION",
+    "VISITOR_RATIO",
     "ChangeArrays",
     "ChangeResult",
     "DirectionChange",
     "Dispersion",
+    "EbPosterior",
     "EbResult",
     "FdrResult",
     "FunnelResult",
+    "RankIntervals",
     "RateArrays",
     "RateComparison",
     "RateComparisonArrays",
@@ -100,15 +122,20 @@ __all__ = [
     "change_test",
     "change_test_many",
     "direction_change",
+    "eb_posterior",
     "eb_smooth",
     "effective_dispersion",
     "estimate_dispersion",
+    "expected_counts",
     "fdr_bh",
     "flag_small_population",
+    "flag_visitor_areas",
     "funnel",
     "funnel_limits",
     "poisson_rate",
     "pooled_dispersion",
+    "precise_enough",
+    "rank_intervals",
     "rate_vs_reference",
     "rate_vs_reference_many",
     "suppress_small",
