@@ -47,16 +47,26 @@ def report_group() -> None:
     help=_("Alleen dit thema (herhaalbaar), bijvoorbeeld vermogen_geweld."),
 )
 @click.option(
+    "--trend-met-voorlopig",
+    "trend_provisional",
+    is_flag=True,
+    help=_("Neem voorlopige jaren mee in de trends (standaard alleen definitieve jaren)."),
+)
+@click.option(
     "--formaat", default="html,pdf,docx,xlsx", show_default=True, help=_("Formaten, met komma's gescheiden.")
 )
 @workspace_option
 def report_veiligheidsbeeld(
-    vergelijk: tuple[int, int] | None, reeks: tuple[int, int] | None, themes: tuple[str, ...], formaat: str,
-    workspace: Path | None,
+    vergelijk: tuple[int, int] | None, reeks: tuple[int, int] | None, themes: tuple[str, ...],
+    trend_provisional: bool, formaat: str, workspace: Path | None,
 ) -> None:  # fmt: skip
     from ivp.reports.veiligheidsbeeld import make_report
 
-    echo_paths(make_report(open_workspace(workspace), vergelijk, reeks, themes, formaat))
+    echo_paths(
+        make_report(
+            open_workspace(workspace), vergelijk, reeks, themes, formaat, trend_provisional=trend_provisional
+        )
+    )
 
 
 _plan_formats_option = click.option(

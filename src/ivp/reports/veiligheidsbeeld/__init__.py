@@ -14,6 +14,7 @@ def make_report(
     reeks: tuple[int, int] | None = None,
     themes: Sequence[str] = (),
     formats: str | Sequence[str] = "html,pdf,docx,xlsx",
+    trend_provisional: bool = False,
 ) -> dict[str, Path]:
     """Render the report for the workspace; return the written path per format."""
     from ivp.lib.errors import ConfigError
@@ -25,5 +26,10 @@ def make_report(
         kinds = parse_formats(formats)
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
-    options = Options(vergelijk=vergelijk or None, reeks=reeks or None, themes=tuple(themes))
+    options = Options(
+        vergelijk=vergelijk or None,
+        reeks=reeks or None,
+        themes=tuple(themes),
+        trend_provisional=trend_provisional,
+    )
     return render_report(ws, options, kinds).paths
