@@ -9,7 +9,7 @@ import pytest
 
 MODULES = [
     "change", "change_engine", "dispersion", "funnel", "glm", "trend", "rates", "multiple", "smoothing",
-    "disclosure",
+    "disclosure", "disclosure_lp",
 ]  # fmt: skip
 
 
