@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 PANEL_W, PANEL_H = 250, 175
 MARGIN_L, MARGIN_B, MARGIN_T = 42, 30, 22
-COLUMNS = 3
 
 
 def _nice(value: float) -> float:
@@ -48,45 +47,28 @@ def funnel_rows(theme: ThemeSection) -> list[ComparisonRow]:
     return [c for c in theme.comparisons if c.method == "trechter" and c.peer_points]
 
 
-def funnels_svg(ctx: ReportContext, theme: ThemeSection) -> str:
-    """Small multiples of funnel plots for the theme's crime types; '' when there is no funnel."""
-    rows = funnel_rows(theme)
-    if not rows:
-        return ""
-    columns = min(COLUMNS, len(rows))
-    lines = math.ceil(len(rows) / columns)
-    width, height = columns * PANEL_W, lines * PANEL_H + 26
-    title = _("Trechterdiagram: {theme}, {naam} tussen vergelijkbare gemeenten, {year}").format(
-        theme=theme.naam, naam=ctx.naam, year=rows[0].year
-    )
-    desc = "; ".join(
-        _("{title}: {naam} {rate} per 1.000, grenzen {low} tot {high}").format(
-            title=r.title,
-            naam=ctx.naam,
-            rate=fmt.rate(r.rate),
-            low=fmt.rate(r.limit_low),
-            high=fmt.rate(r.limit_high),
+def funnels_svg(ctx: ReportContext, theme: ThemeSection) -> list[str]:
+    """One funnel plot (a standalone SVG) per crime type of the theme; the page lays them out in a grid
+    that wraps (one per row on a phone)."""
+    out = []
+    for row in funnel_rows(theme):
+        title = _("Trechterdiagram: {title}, {naam} tussen vergelijkbare gemeenten, {year}").format(
+            title=row.title, naam=ctx.naam, year=row.year
         )
-        for r in rows
-    )
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}" aria-describedby="fd-{theme.id}" class="chart funnel" {FONT} font-size="10">',
-        f'<title id="ft-{theme.id}">{escape(title)}</title><desc id="fd-{theme.id}">{escape(desc)}</desc>',
-    ]
-    for k, row in enumerate(rows):
-        parts.append(_panel(ctx, row, (k % columns) * PANEL_W, (k // columns) * PANEL_H))
-    legend_y = lines * PANEL_H + 16
-    parts.append(
-        f'<circle cx="12" cy="{legend_y - 3}" r="3" fill="#999"/><text x="20" y="{legend_y}">'
-        f"{escape(_('vergelijkbare gemeente'))}</text>"
-        f'<circle cx="170" cy="{legend_y - 3}" r="5" fill="{OKABE_ITO[1]}"/><text x="180" y="{legend_y}">'
-        f"{escape(ctx.naam)}</text>"
-        f'<line x1="290" x2="310" y1="{legend_y - 3}" y2="{legend_y - 3}" stroke="{OKABE_ITO[0]}" '
-        f'stroke-dasharray="4 2"/><text x="315" y="{legend_y}">{escape(_("95%-grenzen"))}</text>'
-    )
-    parts.append("</svg>")
-    return "".join(parts)
+        desc = _(
+            "{naam}: {rate} per 1.000 inwoners; {units} gemeenten samen {ref}; grenzen bij deze omvang "
+            "{low} tot {high}."
+        ).format(
+            naam=ctx.naam, rate=fmt.rate(row.rate), units=row.units, ref=fmt.rate(row.reference_rate),
+            low=fmt.rate(row.limit_low), high=fmt.rate(row.limit_high),
+        )  # fmt: skip
+        ident = f"{theme.id}-{row.code}".replace(".", "-")
+        out.append(
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {PANEL_W} {PANEL_H}" role="img" '
+            f'aria-label="{escape(title)}" aria-describedby="fd-{ident}" class="chart funnel" {FONT} '
+            f'font-size="10"><desc id="fd-{ident}">{escape(desc)}</desc>' + _panel(ctx, row, 0, 0) + "</svg>"
+        )
+    return out
 
 
 def _panel(ctx: ReportContext, row: ComparisonRow, x0: float, y0: float) -> str:

@@ -168,12 +168,13 @@ def crime_source(ctx: ReportContext) -> str:
 
 
 def comparison_source(ctx: ReportContext) -> str:
-    nl = [s for s in ctx.sources if s.source_id.startswith("politie")]
+    """The source line of the comparisons: our counts, where the national figures came from, inhabitants."""
+    nl = [s for s in ctx.sources if s.dataset == ctx.nl_dataset]
     pop = [s for s in ctx.sources if s.source_id == "bevolking"]
     parts = [crime_source(ctx)]
-    if nl:
-        parts.append(_("Nederland: {publisher}, {dataset}, {period}").format(
-            publisher=nl[0].publisher, dataset=nl[0].dataset, period=nl[0].period or "–"))  # fmt: skip
+    if nl and ctx.nl_year is not None:
+        parts.append(_("Nederland: {publisher}, {dataset}, {year}").format(
+            publisher=nl[0].publisher, dataset=nl[0].dataset, year=ctx.nl_year))  # fmt: skip
     if pop:
         parts.append(
             _("inwoners: {publisher}, {dataset}").format(publisher=pop[0].publisher, dataset=pop[0].dataset)
