@@ -162,11 +162,25 @@ class MeldingList(GenericAPIView[Melding]):
         form = MeldingFilterSerializer(data=request.query_params)
         form.is_valid(raise_exception=True)
         data = form.validated_data
+        show_buurt = access.shows_buurt(request.user)
+        if data.get("buurt") and not show_buurt:
+            raise ValidationError(
+                {
+                    "buurt": [
+                        str(
+                            _(
+                                "Deze rol krijgt buurtcijfers alleen als statistiek; filter op categorie of periode."
+                            )
+                        )
+                    ]
+                },
+                code="buurt_niet_beschikbaar",
+            )
         rows = _period(access.visible_meldingen(request.user), data)
         rows = rows.select_related("categorie", "team").order_by("-aangemaakt", "-id")
         page = self.paginate_queryset(rows)
         assert page is not None  # pagination_class is set
-        body = MeldingSerializer(page, many=True).data
+        body = MeldingSerializer(page, many=True, context={"show_buurt": show_buurt}).data
         audit.record(
             request.user,
             Action.VIEW,
@@ -188,7 +202,7 @@ class MeldingDetail(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         melding = access.get_melding_for(request.user, pk)
-        body = MeldingDetailSerializer(melding).data
+        body = MeldingDetailSerializer(melding, context={"show_buurt": access.shows_buurt(request.user)}).data
         services.record_view(request.user, melding, what="api detail")
         return Response(body)
 
@@ -264,30 +278,76 @@ def disclosure_threshold() -> int:
     return max(1, int(workspace.onthul_drempel)) if workspace is not None else DEFAULT_THRESHOLD
 
 
-def count_cells(rows: list[dict[str, Any]], threshold: int) -> list[dict[str, Any]]:
-    """Counts per month x category x buurt with small counts suppressed per month's table.
+def _month_keys(months: list[str], data: dict[str, Any]) -> list[str]:
+    """The whole months of the table that ``van``/``tot`` select (a period never splits a month)."""
+    low = _month(data["van"]) if data.get("van") else ""
+    high = _month(data["tot"]) if data.get("tot") else "9999-99"
+    return [m for m in months if low <= m <= high]
 
-    ``rows`` holds ``maand``, ``categorie``, ``buurt_code`` and ``n``. Each month is a 2-D table
-    (categories x buurten) put through :func:`ivp.stats.suppress_small` (primary and complementary
-    suppression). Suppressed cells have ``aantal`` None; zero cells are left out unless suppressed.
+
+_PATTERNS: dict[tuple[bytes, tuple[int, ...], int], Any] = {}
+
+
+def fixed_pattern(table: Any, threshold: int) -> Any:
+    """The suppression pattern of the full month x categorie x buurt table with all its margins.
+
+    One pattern per table whatever the filter (ADR 0009): filters only select cells from it. Cached per
+    process by the table's content, so a repeated query costs no linear programs.
     """
     import numpy as np
 
-    from ivp.stats.disclosure import suppress_small
+    from ivp.stats.disclosure import protect_table
 
+    key = (np.ascontiguousarray(table, dtype=np.int64).tobytes(), tuple(table.shape), threshold)
+    if key not in _PATTERNS:
+        if len(_PATTERNS) > 32:
+            _PATTERNS.clear()
+        _PATTERNS[key] = protect_table(table, threshold)[:-1, :-1, :-1]
+    return _PATTERNS[key]
+
+
+def count_cells(
+    rows: list[dict[str, Any]], threshold: int, data: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Counts per month x category x buurt, suppressed by one fixed pattern, then selected by ``data``.
+
+    ``rows`` holds ``maand``, ``categorie``, ``buurt_code`` and ``n`` for *every* melding the role may see
+    (never a filtered subset). The 3-D table, published with all its margins (the totals a role can
+    count in the listing or a report), is protected jointly by :func:`ivp.stats.disclosure.protect_table`;
+    ``data`` (``categorie``, ``buurt``, ``van``, ``tot``) then selects cells of that pattern, whole months
+    only. Suppressed cells have ``aantal`` None; zero cells are left out unless suppressed.
+    """
+    import numpy as np
+
+    data = data or {}
+    months = sorted({r["maand"] for r in rows})
     categories = sorted({r["categorie"] for r in rows})
     buurten = sorted({r["buurt_code"] for r in rows})
-    per_month: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
+    if not rows:
+        return []
+    index = {
+        "maand": {m: i for i, m in enumerate(months)},
+        "categorie": {c: i for i, c in enumerate(categories)},
+        "buurt_code": {b: i for i, b in enumerate(buurten)},
+    }
+    table = np.zeros((len(months), len(categories), len(buurten)), dtype=np.int64)
     for r in rows:
-        per_month[r["maand"]][r["categorie"], r["buurt_code"]] = r["n"]
+        table[
+            index["maand"][r["maand"]],
+            index["categorie"][r["categorie"]],
+            index["buurt_code"][r["buurt_code"]],
+        ] += r["n"]
+    hidden = fixed_pattern(table, threshold)
+    wanted_categories = [data["categorie"]] if data.get("categorie") else categories
+    wanted_buurten = [data["buurt"]] if data.get("buurt") else buurten
     cells: list[dict[str, Any]] = []
-    for month in sorted(per_month):
-        counts = per_month[month]
-        table = np.array([[counts.get((c, b), 0) for b in buurten] for c in categories], dtype=np.int64)
-        hidden = suppress_small(table, threshold=threshold)
-        for i, category in enumerate(categories):
-            for j, buurt in enumerate(buurten):
-                n, secret = int(table[i, j]), bool(hidden[i, j])
+    for month in _month_keys(months, data):
+        for category in wanted_categories:
+            for buurt in wanted_buurten:
+                if category not in index["categorie"] or buurt not in index["buurt_code"]:
+                    continue
+                at = (index["maand"][month], index["categorie"][category], index["buurt_code"][buurt])
+                n, secret = int(table[at]), bool(hidden[at])
                 if n or secret:
                     cells.append(
                         {
@@ -315,7 +375,8 @@ class Statistiek(APIView):
             _(
                 "Aantallen meldingen per maand, categorie en buurt (voor analisten en beheerders). Kleine "
                 "aantallen (onder de drempel van de werkmap) en de cellen die nodig zijn om ze te beschermen "
-                "zijn onderdrukt: aantal is dan null en onderdrukt waar."
+                "zijn onderdrukt: aantal is dan null en onderdrukt waar. Het patroon is vast per tabel: een "
+                "filter kiest alleen cellen uit de volledige tabel; van en tot kiezen hele maanden."
             )
         ),
         parameters=[StatistiekFilterSerializer],
@@ -326,8 +387,9 @@ class Statistiek(APIView):
             raise PermissionDenied
         form = StatistiekFilterSerializer(data=request.query_params)
         form.is_valid(raise_exception=True)
+        # Every melding the role may see, never the filtered subset: the pattern is fixed per table.
         rows = (
-            _period(access.visible_meldingen(request.user), form.validated_data)
+            access.visible_meldingen(request.user)
             .annotate(maand=TruncMonth("aangemaakt"))
             .values("maand", "categorie__slug", "buurt_code")
             .annotate(n=Count("id"))
@@ -340,6 +402,7 @@ class Statistiek(APIView):
         cells = count_cells(
             [{"maand": m, "categorie": c, "buurt_code": b, "n": n} for (m, c, b), n in grouped.items()],
             threshold,
+            form.validated_data,
         )
         audit.record(
             request.user,

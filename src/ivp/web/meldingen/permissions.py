@@ -33,3 +33,13 @@ def get_melding_for(user: Any, pk: int, *, edit: bool = False, original: bool = 
     if original and not permissions.can_view_original(user, melding):
         raise PermissionDenied
     return melding
+
+
+def shows_buurt(user: Any) -> bool:
+    """Whether record views (lists, details, exports) show ``user`` the buurt of a melding (ADR 0009).
+
+    Roles that get suppressed statistics (``permissions.can_export``: analist, beheerder) see meldingen
+    without buurt and cannot filter a list by buurt, so that counting listed meldingen per buurt cannot
+    undo the suppression. Behandelaars keep the buurt of the meldingen they handle.
+    """
+    return not permissions.can_export(user)

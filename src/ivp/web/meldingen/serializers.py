@@ -73,6 +73,12 @@ class MeldingSerializer(serializers.ModelSerializer[Melding]):
     def get_tekst(self, melding: Melding) -> str:
         return services.deidentified_text(melding)
 
+    def to_representation(self, instance: Melding) -> dict[str, Any]:
+        body: dict[str, Any] = super().to_representation(instance)
+        if not self.context.get("show_buurt", True):  # ADR 0009: no buurt for suppressed statistics
+            body["buurt_code"], body["buurt_naam"] = "", ""
+        return body
+
 
 class BerichtSerializer(serializers.ModelSerializer[Bericht]):
     tekst = serializers.CharField(source="tekst_deid", help_text=_("Gede-identificeerde tekst."))

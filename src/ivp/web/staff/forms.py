@@ -26,8 +26,11 @@ class FilterForm(forms.Form):
         label=_("Gemeld tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, show_buurt: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not show_buurt:  # ADR 0009: roles with suppressed statistics do not list by buurt
+            del self.fields["buurt"]
+            return
         field = self.fields["buurt"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", _("alle")), *services.buurten()]
@@ -40,7 +43,7 @@ class FilterForm(forms.Form):
             rows,
             categorie=data.get("categorie"),
             status=data.get("status"),
-            buurt=data.get("buurt"),
+            buurt=data.get("buurt") or None,
             van=data.get("van"),
             tot=data.get("tot"),
         )

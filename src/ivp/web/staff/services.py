@@ -26,7 +26,8 @@ COLUMNS = [
 ]
 
 
-def export_rows(rows: Iterable[Any]) -> list[list[str]]:
+def export_rows(rows: Iterable[Any], *, show_buurt: bool = True) -> list[list[str]]:
+    """One row per melding; buurt columns empty when ``show_buurt`` is False (ADR 0009)."""
     out = []
     for m in rows:
         out.append(
@@ -37,8 +38,8 @@ def export_rows(rows: Iterable[Any]) -> list[list[str]]:
                 m.aangemaakt.isoformat(timespec="minutes"),
                 m.tijd_van.isoformat(timespec="minutes") if m.tijd_van else "",
                 m.tijd_tot.isoformat(timespec="minutes") if m.tijd_tot else "",
-                m.buurt_code,
-                m.buurt_naam,
+                m.buurt_code if show_buurt else "",
+                m.buurt_naam if show_buurt else "",
                 m.kanaal,
                 m.team.naam if m.team else "",
                 meldingen.deidentified_text(m),

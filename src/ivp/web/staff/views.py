@@ -34,7 +34,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def melding_list(request: HttpRequest) -> HttpResponse:
-    form = FilterForm(request.GET or {})
+    show_buurt = access.shows_buurt(request.user)
+    form = FilterForm(request.GET or {}, show_buurt=show_buurt)
     rows = form.apply(access.visible_meldingen(request.user).select_related("categorie", "team"))
     page = Paginator(rows, 50).get_page(request.GET.get("pagina"))
     items = [(m, meldingen.deidentified_text(m)) for m in page.object_list]
@@ -55,6 +56,7 @@ def melding_list(request: HttpRequest) -> HttpResponse:
             "items": items,
             "params": form.as_params(),
             "can_export": permissions.can_export(request.user),
+            "show_buurt": show_buurt,
         },
     )
 
@@ -75,6 +77,7 @@ def melding_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "answer_form": AnswerForm(),
             "can_edit": permissions.can_edit(request.user, melding),
             "can_original": permissions.can_view_original(request.user, melding),
+            "show_buurt": access.shows_buurt(request.user),
         },
     )
 
@@ -124,9 +127,10 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         raise PermissionDenied
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    form = FilterForm(request.GET or {})
+    show_buurt = access.shows_buurt(request.user)
+    form = FilterForm(request.GET or {}, show_buurt=show_buurt)
     rows = form.apply(access.visible_meldingen(request.user).select_related("categorie", "team"))
-    data = services.export_rows(rows)
+    data = services.export_rows(rows, show_buurt=show_buurt)
     meldingen.record_export(request.user, fmt, len(data), form.as_params())
     if fmt == "xlsx":
         body = services.to_xlsx(data)
