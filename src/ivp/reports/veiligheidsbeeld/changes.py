@@ -28,6 +28,7 @@ from ivp.stats import (
     trend_test,
 )
 from ivp.stats.change import LABEL_FALL, LABEL_NONE, LABEL_RISE
+from ivp.stats.dispersion import OUTLIER_LEVEL
 from ivp.stats.rates import LABEL_HIGHER, LABEL_LOWER, LABEL_SAME
 from ivp.stats.trend import LABEL_TREND_DOWN, LABEL_TREND_NONE, LABEL_TREND_UP
 
@@ -143,6 +144,7 @@ def trend_rows(
     left_out = tuple(
         p.year for p in series.points if p.value is not None and p.provisional and not provisional
     )
+    used_provisional = tuple(p.year for p in pts if p.provisional)
     if len(pts) < 4 or sum(p.value or 0 for p in pts) == 0:
         return None, None, None
     years = np.array([p.year for p in pts], dtype=float)
@@ -150,13 +152,15 @@ def trend_rows(
     exposure = None
     if all(p.year in population for p in pts):
         exposure = np.array([population[p.year] for p in pts], dtype=float)
-    long = _trend(series, years, counts, exposure, alpha, "lang", left_out, robust=True)
+    long = _trend(
+        series, years, counts, exposure, alpha, "lang", left_out, robust=True, provisional=used_provisional
+    )
     recent = bend = None
     if len(pts) >= RECENT_YEARS:
         tail = slice(len(pts) - RECENT_YEARS, None)
         recent = _trend(
             series, years[tail], counts[tail], None if exposure is None else exposure[tail], alpha, "recent",
-            left_out, robust=False,
+            left_out, robust=False, provisional=tuple(y for y in used_provisional if y >= years[tail][0]),
         )  # fmt: skip
     if len(pts) >= RECENT_YEARS + 3:
         start = int(years[len(pts) - RECENT_YEARS])
@@ -180,8 +184,9 @@ def _trend(
     left_out: tuple[int, ...],
     *,
     robust: bool,
+    provisional: tuple[int, ...] = (),
 ) -> TrendRow:
-    res = trend_test(years, counts, exposure, alpha=alpha, robust=robust)
+    res = trend_test(years, counts, exposure, alpha=alpha, robust=robust, outlier_level=OUTLIER_LEVEL)
     small = bool(counts.sum() < 20)
     direction = 0 if small else int(res.direction)
     label = _("te weinig om een trend vast te stellen") if small else str(res.label)
@@ -203,4 +208,5 @@ def _trend(
         outlier_year=None if res.outlier_year is None else int(res.outlier_year),
         left_out=left_out,
         small_numbers=small,
+        provisional_in=provisional,
     )

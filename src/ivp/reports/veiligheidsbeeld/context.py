@@ -199,6 +199,7 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
         nl_dataset=nl_now.dataset if nl_now else None,
         trend_left_out=tuple(sorted(left_out)),
         recent_years=RECENT_YEARS,
+        trend_provisional=opts.trend_provisional,
     )
 
 

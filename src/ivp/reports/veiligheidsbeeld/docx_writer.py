@@ -50,6 +50,9 @@ def render_docx(ctx: ReportContext) -> bytes:
                     _("En nog {n} andere soort(en); zie de vergelijking in het thema.").format(n=points.more),
                     style="List Bullet",
                 )
+    doc.add_heading(_("Leeswijzer"), 1)
+    for item in render.leeswijzer(ctx):
+        doc.add_paragraph(f"{item.title} {item.text}".strip(), style="List Bullet")
     for theme in ctx.themes:
         doc.add_heading(theme.naam, 1)
         if theme.opgave:

@@ -104,6 +104,7 @@ class TrendRow:
     outlier_year: int | None = None
     left_out: tuple[int, ...] = ()  # provisional years not used
     small_numbers: bool = False
+    provisional_in: tuple[int, ...] = ()  # provisional years used (only with trend_provisional)
 
     @property
     def lost_after_correction(self) -> bool:
@@ -256,6 +257,7 @@ class ReportContext:
     nl_dataset: str | None = None  # the table the national figures came from
     trend_left_out: tuple[int, ...] = ()  # provisional years left out of the trends
     recent_years: int = 5
+    trend_provisional: bool = False  # the trends include provisional years (on request)
 
     @property
     def crime_source_period(self) -> str:

@@ -148,7 +148,10 @@ def comparisons(
 
 def _with_history(row: ComparisonRow | None, by_year: dict[int, ComparisonRow | None]) -> ComparisonRow:
     assert row is not None
-    higher = [(y, r.ci_low) for y, r in sorted(by_year.items()) if r is not None and r.ci_low > 1.0]
+    # a row stands for the year it really compares (a national fallback can repeat an earlier year) and
+    # counts only when it is a verdict (not small numbers)
+    real = {r.year: r for y, r in by_year.items() if r is not None and r.year == y and not r.small_numbers}
+    higher = [(y, r.ci_low) for y, r in sorted(real.items()) if r.ci_low > 1.0]
     return replace(
         row,
         years_higher=tuple(y for y, _low in higher),

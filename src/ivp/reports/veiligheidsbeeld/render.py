@@ -54,6 +54,7 @@ def change_text(ctx: ReportContext, row: ChangeRow) -> str:
         small_numbers=row.small_numbers,
         raw_direction=row.raw_direction,
         p_value=row.p_value,
+        rate_percent=(row.rate_ratio - 1.0) * 100.0 if finite(row.rate_ratio) else None,
     )
 
 
@@ -69,14 +70,20 @@ def reference_text(ctx: ReportContext, row: ComparisonRow) -> str:
 
 
 def trend_text(row: TrendRow, recent: TrendRow | None = None, bend: BendRow | None = None) -> str:
-    """The long trend with the recent one and a change of direction, in one sentence."""
+    """The long trend with the recent one and a change of direction, in one sentence; the bend is worded
+    only as far as the corrected verdicts of all three carry it (:func:`sentences.bend_words`)."""
+    recent_ok = recent is not None and not recent.small_numbers and finite(recent.annual_percent_change)
+    words = ""
+    if bend is not None and recent_ok and recent is not None:
+        words = sentences.bend_words(row.direction, recent.direction, bend.kind, bend.before, bend.after)
     return sentences.trend_sentence(
         row.code, row.title, row.first, row.last, direction=row.direction,
         annual_percent_change=row.annual_percent_change, raw_direction=row.raw_direction,
-        p_value=row.p_value, left_out=row.left_out, outlier_year=row.outlier_year,
-        recent=None if recent is None or recent.small_numbers else (
-            recent.first, recent.last, recent.direction, recent.annual_percent_change),
-        bend=None if bend is None else (bend.kind, bend.break_year, bend.before),
+        p_value=row.p_value, left_out=row.left_out, provisional_in=row.provisional_in,
+        outlier_year=row.outlier_year,
+        recent=(recent.first, recent.last, recent.direction, recent.annual_percent_change, recent.ci_low,
+                recent.ci_high) if recent_ok and recent is not None else None,
+        bend=words, bend_year=None if bend is None else bend.break_year,
         small_numbers=row.small_numbers,
     )  # fmt: skip
 
@@ -118,11 +125,18 @@ def concerns(theme: ThemeSection, limit: int = CONCERNS_SHOWN) -> Concerns:
             continue
         head = max(rows, key=lambda c: c.year)
         higher.sort(key=lambda c: (-c.year, -c.conservative_ratio))
+        peer = next(
+            (c for c in rows if c.method == "trechter" and c.direction == 0 and not c.small_numbers), None
+        )
+        usual = None
+        if peer is not None and peer.limit_low is not None and peer.limit_high is not None:
+            usual = (peer.limit_low, peer.limit_high)
         line = sentences.concern_sentence(
             head.title,
             head.year,
             head.rate,
             [(c.reference, c.year, c.rate, c.reference_rate) for c in higher],
+            usual=usual,
         )
         ranked.append((max(c.conservative_ratio for c in higher), line))
     ranked.sort(key=lambda item: -item[0])
@@ -201,6 +215,110 @@ def chart_svg(ctx: ReportContext, theme: ThemeSection) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Item:
+    """One point of the leeswijzer: an anchor, a bold lead and its text (plain, the same in every format)."""
+
+    id: str
+    title: str
+    text: str
+
+
+def leeswijzer(ctx: ReportContext) -> list[Item]:
+    """How to read the report's verdicts: the rules it applied, with this report's numbers."""
+    alpha = fmt.number(ctx.alpha, 2)
+    items = [
+        Item("registratie", "", _("Cijfers zijn door de politie geregistreerde misdrijven. Een stijging kan ook "
+                                  "betekenen dat meer mensen aangifte doen.")),
+        Item("toetsregel", _("Wanneer heet iets een verandering?"), _(
+            "Geregistreerde misdrijven schommelen van jaar tot jaar meer dan toeval alleen verklaart (een "
+            "drukke zomer, één dadergroep, een politieactie). ivp schat die extra schommeling, de spreiding φ, "
+            "uit alle geladen jaren van elke soort misdrijf: φ = 1 is gewoon toeval, φ = 3 betekent drie keer "
+            "zoveel schommeling. Eén jaar dat sterk afwijkt telt daarbij niet mee (behalve de jaren die "
+            "worden vergeleken); is een reeks te kort, dan geldt de mediaan van de andere soorten. Elke toets "
+            "en elk interval houdt rekening met φ. Een verschil heet alleen aantoonbaar als het 95%-interval "
+            "de 1 (geen verschil) niet bevat; de overschrijdingskans p en het interval zeggen altijd hetzelfde.")),
+    ]  # fmt: skip
+    family = ""
+    if ctx.family is not None:
+        k = ctx.family.by_kind
+        family = _(
+            "Dit rapport doet {size} toetsen: voor {codes} soorten misdrijf (van alle thema's, ook als maar één "
+            "thema is gekozen) de verandering {a}-{b} ({c}), de vergelijking met Nederland ({nl}) en met "
+            "vergelijkbare gemeenten ({peers}), de lange trend ({t}), de trend van de laatste {recent} jaar "
+            "({r}) en een ombuiging ({bend}). "
+        ).format(
+            size=ctx.family.size, codes=ctx.family.codes, a=ctx.year_a, b=ctx.year_b, c=k["verandering"],
+            nl=k["nederland"], peers=k["vergelijkbare gemeenten"], t=k["trend"], recent=ctx.recent_years,
+            r=k["recente trend"], bend=k["trendbreuk"],
+        )  # fmt: skip
+    items.append(Item("familie", _("Eén correctie voor het hele rapport."), family + _(
+        "Bij zoveel toetsen valt een deel bij toeval ‘aantoonbaar’ uit. Daarom geldt overal in dit rapport "
+        "(tabellen, zinnen, samenvatting, Excel en Word) één regel: iets heet alleen een stijging, daling, "
+        "verschil of trend als het ook na correctie voor al deze toetsen samen (Benjamini-Hochberg) aantoonbaar "
+        "is: q ten hoogste {alpha}. De tabellen tonen p, de kans van de toets zelf, en q, dezelfde kans na "
+        "correctie. Is p kleiner dan {alpha} maar q niet, dan staat er ‘geen aantoonbare verandering’, met ‘na "
+        "correctie voor het aantal toetsen niet aantoonbaar’. Welke thema's (--thema) of welke jaren van de "
+        "reeksen (--reeks) u laat tonen verandert geen enkele uitkomst; andere vergelijkingsjaren (--vergelijk) "
+        "zijn andere toetsen."
+    ).format(alpha=alpha)))  # fmt: skip
+    items.append(Item("klein", _("Kleine aantallen"), _(
+        "(minder dan 20 in beide jaren samen of minder dan 5 in één jaar; bij vergelijkingen en trends minder "
+        "dan 20) worden niet getoetst en krijgen geen oordeel: ‘te weinig om een verandering vast te stellen’."
+    )))  # fmt: skip
+    if ctx.trend_provisional:
+        trends = _("gaan op verzoek ook over de voorlopige jaren ({years}); de zinnen noemen ze.").format(
+            years=fmt.year_range(list(ctx.provisional_years)) if ctx.provisional_years else "–"
+        )
+    else:
+        trends = _("gaan over de definitieve jaren") + (
+            _("; de voorlopige cijfers over {years} tellen er niet in mee").format(
+                years=fmt.year_range(list(ctx.trend_left_out))
+            ) if ctx.trend_left_out else ""
+        ) + "."  # fmt: skip
+    items.append(Item("trends", _("Trends"), trends + " " + _(
+        "Naast de lange trend staat de trend van de laatste {n} jaar, en een toets of de lijn aan het begin "
+        "daarvan is omgebogen (‘de daling is gestopt’, ‘weer een stijging’); die woorden staan er alleen als "
+        "de trends zelf ze na correctie dragen."
+    ).format(n=ctx.recent_years)))  # fmt: skip
+    if ctx.nl_dataset:
+        year = ctx.nl_year if ctx.nl_year is not None else ctx.year_b
+        same = (
+            _("hetzelfde jaar ({year})")
+            if year == ctx.year_b
+            else _("{year}, het laatste jaar met landelijke cijfers")
+        )
+        nl = _("cijfers uit {dataset}, {when}.").format(dataset=ctx.nl_dataset, when=same.format(year=year))
+    else:
+        nl = _("niet beschikbaar.")
+    items.append(Item("nederland", _("Nederland:"), nl + " " + _(
+        "Aandachtspunten zijn soorten die in het laatste jaar aantoonbaar hoger liggen dan Nederland of "
+        "vergelijkbare gemeenten én in ten minste twee van de laatste drie jaar hoger (ondergrens van het "
+        "interval boven 1); ze staan op volgorde van die ondergrens, zodat één piekjaar of een groot verschil op "
+        "kleine aantallen niet bovenaan komt. Ligt zo'n soort binnen wat voor gemeenten van deze omvang "
+        "gebruikelijk is, dan staat dat erbij."
+    )))  # fmt: skip
+    if ctx.size_group:
+        g = ctx.size_group
+        peers = _(
+            "gemeenten met in {year} tussen {low} en {high} inwoners (±25% van {naam}, {pop}; stedelijkheid is "
+            "niet geladen en telt dus niet mee): {members}. Ze worden vergeleken in een trechterdiagram: het "
+            "cijfer van {naam} tegen dat van de groep, met grenzen die meenemen hoeveel deze gemeenten onderling "
+            "verschillen (Spiegelhalter)."
+        ).format(
+            year=g.year, low=fmt.number(g.low), high=fmt.number(g.high), naam=ctx.naam,
+            pop=fmt.number(g.population), members=", ".join(name for _c, name in g.members),
+        )  # fmt: skip
+    else:
+        peers = _("niet beschikbaar (geen bevolkingscijfers geladen).")
+    items.append(Item("peers", _("Vergelijkbare gemeenten:"), peers))
+    if ctx.provisional_years:
+        items.append(Item("voorlopig", _("Voorlopig:"), _(
+            "cijfers over {years} zijn voorlopig en kunnen nog wijzigen."
+        ).format(years=fmt.year_range(list(ctx.provisional_years)))))  # fmt: skip
+    return items
+
+
 # -- HTML ----------------------------------------------------------------------------------------------
 
 
@@ -221,6 +339,7 @@ def template_names(ctx: ReportContext) -> Mapping[str, object]:
         "change_interval": change_interval,
         "funnel_chart": lambda t: funnel_chart.funnels_svg(ctx, t),
         "concerns": concerns,
+        "leeswijzer": leeswijzer(ctx),
         "concerns_shown": CONCERNS_SHOWN,
         "verdict_note": verdict_note,
         "area_sentence": area_text,
