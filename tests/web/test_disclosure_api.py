@@ -58,7 +58,7 @@ def test_analyst_cannot_undo_the_suppression(actors: dict[str, Any]) -> None:
         for c in body["cellen"]:
             at = (MONTHS.index(c["maand"]), CATEGORIES.index(c["categorie"]), BUURTEN.index(c["buurt_code"]))
             assert seen.setdefault(at, c["aantal"]) == c["aantal"], f"{at} differs under {params}"
-    n = truth.size
+    size = int(truth.size)
     # Listing: counts per month x categorie (every sum over buurten) are known exactly.
     equations: list[np.ndarray] = []
     rhs: list[float] = []
@@ -69,7 +69,7 @@ def test_analyst_cannot_undo_the_suppression(actors: dict[str, Any]) -> None:
                 "/api/v1/meldingen/", {"categorie": slug, "van": f"{month}-01", "tot": f"{month}-{last}"}
             ).json()
             assert all(m["buurt_code"] == "" for m in listed["results"])
-            row = np.zeros(n)
+            row = np.zeros(size)
             row[np.ravel_multi_index((i, j, np.arange(len(BUURTEN))), truth.shape)] = 1
             equations.append(row)
             rhs.append(float(listed["count"]))
@@ -79,7 +79,8 @@ def test_analyst_cannot_undo_the_suppression(actors: dict[str, Any]) -> None:
     for at, aantal in seen.items():
         if aantal is not None:
             shown[at], values[at] = True, aantal
-    for at in zip(*np.nonzero(truth == 0), strict=True):
+    for zero in zip(*np.nonzero(truth == 0), strict=True):
+        at = (int(zero[0]), int(zero[1]), int(zero[2]))
         if at not in seen:
             shown[at] = True
     # Relations for the attacker: x_cells plus one slack cell per listing equation fixed to its count.
