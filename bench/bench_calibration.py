@@ -88,7 +88,9 @@ def fmt(share: float, reps: int, *, mark: bool = True) -> str:
 # -- (a) change between the last two years ------------------------------------------------------------
 
 
-def change_cell(rng: np.random.Generator, mean: float, ratio: float, reps: int, planted: float = 1.0) -> dict:
+def change_cell(
+    rng: np.random.Generator, mean: float, ratio: float, reps: int, planted: float = 1.0
+) -> dict[str, float]:
     means = np.full(YEARS.size, float(mean))
     means[-1] *= planted
     series = negative_binomial(rng, means, ratio, reps)
@@ -186,7 +188,9 @@ def family_share(rng: np.random.Generator, families: int) -> tuple[float, float]
 # -- (b) peer comparison ------------------------------------------------------------------------------
 
 
-def peer_cell(rng: np.random.Generator, mean: float, sdlog: float, reps: int, own_ratio: float = 1.0) -> dict:
+def peer_cell(
+    rng: np.random.Generator, mean: float, sdlog: float, reps: int, own_ratio: float = 1.0
+) -> dict[str, float]:
     units = PEERS + 1
     pops = rng.uniform(90_000, 150_000, (reps, units))
     rates = mean / REFERENCE_POP * np.exp(rng.normal(0.0, sdlog, (reps, units)))
@@ -228,9 +232,9 @@ def real_spread() -> tuple[str, list[float]]:
     data["type"] = data["SoortMisdrijf"].str.strip()
     data = data[data["Perioden"].str.startswith("2023") & data["code"].str.startswith("GM")]
     data = data[(data["code"] != "GM0000") & (data["type"] != "0.0.0")]
-    pop = pd.read_csv(pop_path)
-    pop = pop[pop["jaar"] == 2023].set_index("gemeente_code")["gemiddelde_bevolking"]
-    own = float(pop["GM0505"])
+    table = pd.read_csv(pop_path)
+    pop = table[table["jaar"] == 2023].set_index("gemeente_code")["gemiddelde_bevolking"]
+    own = float(pop.loc["GM0505"])
     group = pop[(pop >= 0.75 * own) & (pop <= 1.25 * own)]
     data = data[data["code"].isin(group.index)]
     sds = []

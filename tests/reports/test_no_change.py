@@ -10,6 +10,7 @@ import pytest
 from scipy.stats import binomtest
 
 from ivp.reports.veiligheidsbeeld.context import Options, ReportContext, build_context
+from ivp.reports.veiligheidsbeeld.model import BendRow, ChangeRow, ComparisonRow, TrendRow
 from ivp.sources.base import ingest
 from ivp.stats import fdr_bh
 from ivp.store import Store
@@ -70,7 +71,13 @@ def test_spread_is_estimated_near_the_truth(synthetic: tuple[Workspace, ReportCo
 def _verdicts(ctx: ReportContext) -> dict[tuple[str, str, str], str]:
     out = {}
     for t in ctx.themes:
-        for r in (*t.changes, *t.comparisons, *t.trends, *t.bends):
+        rows: list[ChangeRow | ComparisonRow | TrendRow | BendRow] = [
+            *t.changes,
+            *t.comparisons,
+            *t.trends,
+            *t.bends,
+        ]
+        for r in rows:
             key = (type(r).__name__, r.code, getattr(r, "reference", "") + getattr(r, "period", ""))
             out[key] = repr((r.p_value, r.p_adjusted, getattr(r, "label", getattr(r, "kind", None))))
     return out

@@ -371,13 +371,10 @@ def _series_tests(series: np.ndarray, planted: float = 1.0) -> tuple[np.ndarray,
     ratio; and the p-values."""
     from ivp.stats import estimate_dispersion
 
-    spread = [estimate_dispersion(YEARS, s, protect=YEARS[-2:]) for s in series]
-    assert all(d is not None for d in spread)
+    spread = [d for s in series if (d := estimate_dispersion(YEARS, s, protect=YEARS[-2:])) is not None]
+    assert len(spread) == len(series)
     r = change_test_many(
-        series[:, -2],
-        series[:, -1],
-        dispersion=[d.phi for d in spread],
-        df=[d.df for d in spread],  # type: ignore[union-attr]
+        series[:, -2], series[:, -1], dispersion=[d.phi for d in spread], df=[d.df for d in spread]
     )
     return r.direction != 0, (r.ci_low <= planted) & (planted <= r.ci_high), np.asarray(r.p_value)
 
