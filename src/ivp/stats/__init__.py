@@ -11,7 +11,8 @@ dataclass or an array. Labels users read are Dutch and pass through :func:`ivp.l
 - :mod:`ivp.stats.funnel`: funnel plot against peers with overdispersed limits.
 - :mod:`ivp.stats.multiple`: false discovery rate over many tests.
 - :mod:`ivp.stats.smoothing`: empirical-Bayes rates, rank intervals, precision and visitor-area flags.
-- :mod:`ivp.stats.disclosure`: suppression of small counts.
+- :mod:`ivp.stats.disclosure` (with :mod:`ivp.stats.disclosure_lp`): joint suppression of small counts
+  against a linear-programming attacker.
 """
 
 from __future__ import annotations
@@ -28,7 +29,19 @@ from ivp.stats.change import (
     change_test,
     change_test_many,
 )
-from ivp.stats.disclosure import DEFAULT_THRESHOLD, suppress_small
+from ivp.stats.disclosure import (
+    DEFAULT_THRESHOLD,
+    attacker_bounds,
+    combine_relations,
+    hierarchy_relations,
+    product_relations,
+    protect,
+    protect_table,
+    suppress_small,
+    table_relations,
+    total_relations,
+    with_margins,
+)
 from ivp.stats.dispersion import (
     MIN_YEARS_DISPERSION,
     Dispersion,
@@ -119,8 +132,10 @@ __all__ = [
     "RateComparison",
     "RateComparisonArrays",
     "TrendResult",
+    "attacker_bounds",
     "change_test",
     "change_test_many",
+    "combine_relations",
     "direction_change",
     "eb_posterior",
     "eb_smooth",
@@ -132,12 +147,19 @@ __all__ = [
     "flag_visitor_areas",
     "funnel",
     "funnel_limits",
+    "hierarchy_relations",
     "poisson_rate",
     "pooled_dispersion",
     "precise_enough",
+    "product_relations",
+    "protect",
+    "protect_table",
     "rank_intervals",
     "rate_vs_reference",
     "rate_vs_reference_many",
     "suppress_small",
+    "table_relations",
+    "total_relations",
     "trend_test",
+    "with_margins",
 ]
