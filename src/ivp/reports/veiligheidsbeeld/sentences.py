@@ -286,6 +286,12 @@ def trend_sentence(
     ...                recent=(2019, 2023, 0, -4.0, -37.0, 21.0))  # doctest: +NORMALIZE_WHITESPACE
     'Over 2012-2023 daalde het aantal woninginbraken met gemiddeld 12% per jaar; deze trend is statistisch
     aantoonbaar. In 2019-2023 is de richting niet vast te stellen (tussen -37% en +21% per jaar).'
+    >>> trend_sentence("1.1.2", "B", 2012, 2023, direction=-1, annual_percent_change=-7.0,
+    ...                recent=(2019, 2023, 0, 15.0, -8.0, 47.0), bend="de daling is sinds {year} gestopt",
+    ...                bend_year=2019)  # doctest: +NORMALIZE_WHITESPACE
+    'Over 2012-2023 daalde het aantal inbraken in boxen, garages en schuren met gemiddeld 7% per jaar; deze
+    trend is statistisch aantoonbaar. De daling is sinds 2019 gestopt: in 2019-2023 is er geen aantoonbare
+    trend meer (tussen -8% en +47% per jaar).'
     """
     what = noun(code, title)
     period = f"{first}-{last}"
@@ -317,6 +323,15 @@ def trend_sentence(
                 first=r_first, last=r_last, verb=_("steeg") if r_dir > 0 else _("daalde"),
                 pct=percent(abs(r_apc), signed=False),
             )  # fmt: skip
+        elif bend and bend_year is not None:  # a bend the recent trend does not carry: the trend stopped
+            stopped = bend.format(year=bend_year)
+            recent_text = _(
+                "{stopped}: in {first}-{last} is er geen aantoonbare trend meer (tussen {low} en {high} per jaar)"
+            ).format(
+                stopped=stopped[:1].upper() + stopped[1:], first=r_first, last=r_last, low=percent(r_low),
+                high=percent(r_high),
+            )  # fmt: skip
+            bend = ""
         else:
             recent_text = _(
                 "In {first}-{last} is de richting niet vast te stellen (tussen {low} en {high} per jaar)"
