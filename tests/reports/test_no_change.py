@@ -10,6 +10,7 @@ import pytest
 from scipy.stats import binomtest
 
 from ivp.reports.veiligheidsbeeld.context import Options, ReportContext, build_context
+from ivp.reports.veiligheidsbeeld.family import row_key
 from ivp.reports.veiligheidsbeeld.model import BendRow, ChangeRow, ComparisonRow, TrendRow
 from ivp.sources.base import ingest
 from ivp.stats import fdr_bh
@@ -68,7 +69,7 @@ def test_spread_is_estimated_near_the_truth(synthetic: tuple[Workspace, ReportCo
     assert 2.0 < float(np.median(phis)) < 4.0  # true variance-to-mean ratio 3
 
 
-def _verdicts(ctx: ReportContext) -> dict[tuple[str, str, str], str]:
+def _verdicts(ctx: ReportContext) -> dict[tuple[str, str, str, str], str]:
     out = {}
     for t in ctx.themes:
         rows: list[ChangeRow | ComparisonRow | TrendRow | BendRow] = [
@@ -78,8 +79,7 @@ def _verdicts(ctx: ReportContext) -> dict[tuple[str, str, str], str]:
             *t.bends,
         ]
         for r in rows:
-            key = (type(r).__name__, r.code, getattr(r, "reference", "") + getattr(r, "period", ""))
-            out[key] = repr((r.p_value, r.p_adjusted, getattr(r, "label", getattr(r, "kind", None))))
+            out[row_key(r)] = repr((r.p_value, r.p_adjusted, getattr(r, "label", getattr(r, "kind", None))))
     return out
 
 

@@ -51,3 +51,44 @@ def frozen(*arrays: NDArray[Any]) -> None:
     """Make arrays read-only so a frozen result dataclass is immutable all the way down."""
     for arr in arrays:
         arr.setflags(write=False)
+
+
+def as_yearly(
+    years: ArrayLike, counts: ArrayLike, exposure: ArrayLike | None
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Check a yearly series: years (finite), whole counts and optional exposure (> 0) of one length.
+
+    Returns the years, the counts and the offset ``log(exposure)`` (zeros without exposure), all 1-D.
+    """
+    t = np.asarray(years, dtype=np.float64).ravel()
+    y = as_counts(counts, "counts").ravel()
+    if t.shape != y.shape:
+        raise ValueError(f"years and counts must have the same length, got {t.size} and {y.size}")
+    if not np.all(np.isfinite(t)):
+        raise ValueError("years must be finite numbers")
+    offset = np.zeros_like(y) if exposure is None else np.log(as_positive(exposure, "exposure")).ravel()
+    if offset.shape != y.shape:
+        raise ValueError("exposure must have the same length as counts")
+    return t, y, offset
+
+
+def as_areas(
+    counts: ArrayLike, population: ArrayLike, name: str
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Check counts and populations per area (whole counts, populations > 0, one length, not empty)."""
+    y = as_counts(counts, "counts").ravel()
+    n = as_positive(population, "population").ravel()
+    if y.shape != n.shape:
+        raise ValueError(f"counts and population must have the same length, got {y.size} and {n.size}")
+    if y.size == 0:
+        raise ValueError(f"{name} needs at least one area")
+    return y, n
+
+
+def as_dispersion(dispersion: ArrayLike, df: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Check overdispersion values (finite) and their degrees of freedom (> 0, ``inf`` for known)."""
+    phi = np.asarray(dispersion, dtype=np.float64)
+    dfs = np.asarray(df, dtype=np.float64)
+    if np.any(~np.isfinite(phi)) or np.any(np.isnan(dfs)) or np.any(dfs <= 0):
+        raise ValueError("dispersion must be finite and df > 0")
+    return phi, dfs

@@ -33,7 +33,15 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ivp.lib.i18n import _
-from ivp.stats._checks import ALTERNATIVES, as_counts, as_positive, check_alpha, check_option, frozen
+from ivp.stats._checks import (
+    ALTERNATIVES,
+    as_counts,
+    as_dispersion,
+    as_positive,
+    check_alpha,
+    check_option,
+    frozen,
+)
 from ivp.stats.change_engine import central_pvalues, rate_ratio_interval
 from ivp.stats.dispersion import inflation, proper_pvalues
 
@@ -300,10 +308,7 @@ def change_test_many(
     b = as_counts(counts_b, "counts_b")
     ea = as_positive(1.0 if exposure_a is None else exposure_a, "exposure_a")
     eb = as_positive(1.0 if exposure_b is None else exposure_b, "exposure_b")
-    phi = np.asarray(dispersion, dtype=np.float64)
-    dfs = np.asarray(df, dtype=np.float64)
-    if np.any(~np.isfinite(phi)) or np.any(np.isnan(dfs)) or np.any(dfs <= 0):
-        raise ValueError("dispersion must be finite and df > 0")
+    phi, dfs = as_dispersion(dispersion, df)
     a, b, ea, eb, phi, dfs = (
         np.ascontiguousarray(x, dtype=np.float64).ravel() for x in np.broadcast_arrays(a, b, ea, eb, phi, dfs)
     )

@@ -52,7 +52,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from ivp.stats._checks import as_counts, as_positive, check_alpha
+from ivp.stats._checks import as_yearly, check_alpha
 from ivp.stats.glm import pearson_dispersion, single_outlier
 
 __all__ = [
@@ -156,13 +156,7 @@ def estimate_dispersion(
     (2020, 7.3, 8.0)
     """
     check_alpha(outlier_level)
-    t = np.asarray(years, dtype=np.float64).ravel()
-    y = as_counts(counts, "counts").ravel()
-    if t.shape != y.shape:
-        raise ValueError(f"years and counts must have the same length, got {t.size} and {y.size}")
-    offset = np.zeros_like(y) if exposure is None else np.log(as_positive(exposure, "exposure")).ravel()
-    if offset.shape != y.shape:
-        raise ValueError("exposure must have the same length as counts")
+    t, y, offset = as_yearly(years, counts, exposure)
     n = int(y.size)
     if n < MIN_YEARS_DISPERSION or y.sum() == 0:
         return None
@@ -218,14 +212,11 @@ def effective_dispersion(
     1.0
     """
     alpha = check_alpha(alpha)
-    phi = max(1.0, float(dispersion))
-    if not np.isfinite(df):
-        return phi
     if df <= 0:
         raise ValueError(f"df must be > 0, got {df!r}")
-    tail = alpha / 2 if alternative == "two-sided" else alpha
-    ratio = float(stats.t.isf(tail, df) / stats.norm.isf(tail))
-    return phi * ratio**2
+    return float(
+        inflation(np.array([float(dispersion)]), np.array([float(df)]), np.array([alpha]), alternative)[0]
+    )
 
 
 def inflation(

@@ -45,7 +45,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from ivp.lib.i18n import _
-from ivp.stats._checks import as_counts, as_positive, check_alpha, frozen
+from ivp.stats._checks import as_areas, as_positive, check_alpha, frozen
 from ivp.stats.rates import LABEL_HIGHER, LABEL_LOWER, LABEL_SAME, LABEL_TOO_FEW_DIFF, SMALL_RATE_COUNT
 
 __all__ = ["MIN_PEERS", "WINSOR", "FunnelResult", "funnel", "funnel_limits"]
@@ -165,10 +165,7 @@ def funnel(
     per = float(as_positive(per, "per"))
     if not 0.0 <= winsor < 0.5:
         raise ValueError(f"winsor must lie in [0, 0.5), got {winsor!r}")
-    y = as_counts(counts, "counts").ravel()
-    n = as_positive(population, "population").ravel()
-    if y.shape != n.shape:
-        raise ValueError(f"counts and population must have the same length, got {y.size} and {n.size}")
+    y, n = as_areas(counts, population, "funnel")
     units = int(y.size)
     if units < MIN_PEERS:
         raise ValueError(f"a funnel needs at least {MIN_PEERS} units, got {units}")

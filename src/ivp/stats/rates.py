@@ -29,7 +29,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from ivp.lib.i18n import _
-from ivp.stats._checks import as_counts, as_positive, check_alpha, frozen
+from ivp.stats._checks import as_counts, as_dispersion, as_positive, check_alpha, frozen
 from ivp.stats.dispersion import inflation, proper_pvalues
 
 __all__ = [
@@ -328,10 +328,7 @@ def rate_vs_reference_many(
     k = as_counts(counts, "counts")
     pop = as_positive(population, "population")
     ref = as_positive(reference_rate_per, "reference_rate_per")
-    phi = np.asarray(dispersion, dtype=np.float64)
-    dfs = np.asarray(df, dtype=np.float64)
-    if np.any(~np.isfinite(phi)) or np.any(np.isnan(dfs)) or np.any(dfs <= 0):
-        raise ValueError("dispersion must be finite and df > 0")
+    phi, dfs = as_dispersion(dispersion, df)
     k, pop, ref, phi, dfs = (
         np.array(x, dtype=np.float64).ravel() for x in np.broadcast_arrays(k, pop, ref, phi, dfs)
     )

@@ -37,7 +37,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from ivp.stats._checks import as_counts, as_positive, check_alpha, frozen
+from ivp.stats._checks import as_areas, as_positive, check_alpha, frozen
 
 __all__ = [
     "MIN_EXPECTED",
@@ -142,7 +142,7 @@ def eb_smooth(counts: ArrayLike, population: ArrayLike, *, per: float = 1000.0) 
     8.88
     """
     per = float(as_positive(per, "per"))
-    y, n = _areas(counts, population, "eb_smooth")
+    y, n = as_areas(counts, population, "eb_smooth")
     rate = y / n
     m, variance = _moments(y, n)
     weight = np.zeros_like(rate) if variance == 0.0 else variance / (variance + m / n)
@@ -193,18 +193,6 @@ def flag_small_population(
     return np.asarray(flagged, dtype=np.bool_)
 
 
-def _areas(
-    counts: ArrayLike, population: ArrayLike, name: str
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    y = as_counts(counts, "counts").ravel()
-    n = as_positive(population, "population").ravel()
-    if y.shape != n.shape:
-        raise ValueError(f"counts and population must have the same length, got {y.size} and {n.size}")
-    if y.size == 0:
-        raise ValueError(f"{name} needs at least one area")
-    return y, n
-
-
 def _moments(y: NDArray[np.float64], n: NDArray[np.float64]) -> tuple[float, float]:
     """Overall rate ``m`` and Marshall's moment estimate of the between-area variance (>= 0), per person."""
     m = float(y.sum() / n.sum())
@@ -231,7 +219,7 @@ def expected_counts(counts: ArrayLike, population: ArrayLike) -> NDArray[np.floa
     >>> expected_counts([2, 30, 55, 4], [150, 4000, 5200, 900]).round(1).tolist()
     [1.3, 35.5, 46.2, 8.0]
     """
-    y, n = _areas(counts, population, "expected_counts")
+    y, n = as_areas(counts, population, "expected_counts")
     return np.asarray(n * (y.sum() / n.sum()), dtype=np.float64)
 
 
@@ -320,7 +308,7 @@ def flag_visitor_areas(
     >>> flag_visitor_areas([247, 60, 120, 90, 2], [495, 5, 3000, 2400, 5]).tolist()
     [True, True, False, False, False]
     """
-    y, n = _areas(counts, population, "flag_visitor_areas")
+    y, n = as_areas(counts, population, "flag_visitor_areas")
     check_alpha(alpha)
     ratio = float(as_positive(ratio, "ratio"))
     m = y.sum() / n.sum()
@@ -402,7 +390,7 @@ def eb_posterior(counts: ArrayLike, population: ArrayLike, *, per: float = 1000.
     [8.9, 8.5, 9.4, 8.6]
     """
     per = float(as_positive(per, "per"))
-    y, n = _areas(counts, population, "eb_posterior")
+    y, n = as_areas(counts, population, "eb_posterior")
     m, s2 = _moments(y, n)
     if s2 == 0.0:
         shape = np.full(y.shape, np.inf)
@@ -498,7 +486,7 @@ def rank_intervals(
     >>> r.low.tolist(), r.high.tolist()
     ([1, 3, 3, 2, 3], [1, 5, 4, 2, 5])
     """
-    y, n = _areas(counts, population, "rank_intervals")
+    y, n = as_areas(counts, population, "rank_intervals")
     if y.size < 2:
         raise ValueError("rank_intervals needs at least two areas")
     level = 1.0 - check_alpha(1.0 - float(level))

@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from ivp.lib.i18n import _
-from ivp.stats._checks import as_counts, as_positive, check_alpha, check_option, frozen
+from ivp.stats._checks import as_yearly, check_alpha, check_option, frozen
 from ivp.stats.glm import irls, nb_alpha_ml, single_outlier
 
 __all__ = [
@@ -169,16 +169,8 @@ def trend_test(
     """
     check_option("family", family, FAMILIES)
     alpha = check_alpha(alpha)
-    t = np.asarray(years, dtype=np.float64).ravel()
-    y = as_counts(counts, "counts").ravel()
-    if t.shape != y.shape:
-        raise ValueError(f"years and counts must have the same length, got {t.size} and {y.size}")
-    if not np.all(np.isfinite(t)):
-        raise ValueError("years must be finite numbers")
-    offset = np.zeros_like(y) if exposure is None else np.log(as_positive(exposure, "exposure")).ravel()
-    if offset.shape != y.shape:
-        raise ValueError("exposure must have the same length as counts")
-
+    t, y, offset = as_yearly(years, counts, exposure)
+    full_offset = offset  # the fitted values cover every year, also one left out as an outlier
     n = int(y.size)
     if n < MIN_YEARS or np.unique(t).size < 2 or np.unique(t[y > 0]).size < 2:
         return _too_few(n, family)
@@ -211,9 +203,6 @@ def trend_test(
     crit = float(dist.isf(alpha / 2))
     direction = int(np.sign(slope)) if p_value < alpha else 0
     label = {1: LABEL_TREND_UP, -1: LABEL_TREND_DOWN, 0: LABEL_TREND_NONE}[direction]
-    full_offset = (
-        np.zeros(t.size) if exposure is None else np.log(np.asarray(exposure, dtype=np.float64)).ravel()
-    )
     fitted = np.asarray(np.exp(x_all @ beta + full_offset), dtype=np.float64)
     frozen(fitted)
     return TrendResult(
@@ -337,13 +326,7 @@ def direction_change(
     ('reversed', -12, 9)
     """
     alpha = check_alpha(alpha)
-    t = np.asarray(years, dtype=np.float64).ravel()
-    y = as_counts(counts, "counts").ravel()
-    if t.shape != y.shape:
-        raise ValueError(f"years and counts must have the same length, got {t.size} and {y.size}")
-    offset = np.zeros_like(y) if exposure is None else np.log(as_positive(exposure, "exposure")).ravel()
-    if offset.shape != y.shape:
-        raise ValueError("exposure must have the same length as counts")
+    t, y, offset = as_yearly(years, counts, exposure)
     if np.sum(t < break_year) < 3 or np.sum(t >= break_year) < 3:
         raise ValueError(f"direction_change needs 3 years before {break_year} and 3 from it on")
     n = int(y.size)

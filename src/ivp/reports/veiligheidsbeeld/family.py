@@ -29,7 +29,7 @@ from ivp.reports.veiligheidsbeeld.model import (
 )
 from ivp.stats import fdr_bh
 
-R = TypeVar("R", ChangeRow, ComparisonRow, TrendRow)
+R = TypeVar("R", ChangeRow, ComparisonRow, TrendRow, BendRow)
 
 #: Kinds of test in the family, as the leeswijzer names them.
 KINDS = ("verandering", "nederland", "vergelijkbare gemeenten", "trend", "recente trend", "trendbreuk")
@@ -93,11 +93,16 @@ def _with_q(
     return replace(row, p_adjusted=q, direction=direction, label=label, demonstrable_fdr=direction != 0)
 
 
+def row_key(row: ChangeRow | ComparisonRow | TrendRow | BendRow) -> tuple[str, str, str, str]:
+    """What makes a row one test: its kind, crime type, reference and period."""
+    return (type(row).__name__, row.code, getattr(row, "reference", ""), getattr(row, "period", ""))
+
+
 def apply_fdr(drafts: Sequence[ThemeSection], alpha: float) -> list[ThemeSection]:
     """:func:`correct` over the rows of already assembled theme sections (each crime type's rows once,
     also when a type is in two themes); the sections come back with q and corrected verdicts."""
     rows: dict[str, list[ChangeRow | ComparisonRow | TrendRow | BendRow]] = {}
-    seen: set[str] = set()
+    seen: set[tuple[str, str, str, str]] = set()
     for d in drafts:
         items: list[ChangeRow | ComparisonRow | TrendRow | BendRow] = [
             *d.changes,
@@ -106,20 +111,14 @@ def apply_fdr(drafts: Sequence[ThemeSection], alpha: float) -> list[ThemeSection
             *d.bends,
         ]
         for row in items:
-            key = f"{type(row).__name__}|{row.code}|{getattr(row, 'reference', '')}|{getattr(row, 'period', '')}"
-            if key not in seen:
-                seen.add(key)
+            if row_key(row) not in seen:
+                seen.add(row_key(row))
                 rows.setdefault(row.code, []).append(row)
     corrected, _family = correct(rows, alpha)
-    by_key = {
-        f"{type(r).__name__}|{r.code}|{getattr(r, 'reference', '')}|{getattr(r, 'period', '')}": r
-        for items in corrected.values()
-        for r in items
-    }
+    by_key = {row_key(r): r for items in corrected.values() for r in items}
 
     def fix(row: R) -> R:
-        key = f"{type(row).__name__}|{row.code}|{getattr(row, 'reference', '')}|{getattr(row, 'period', '')}"
-        out = by_key[key]
+        out = by_key[row_key(row)]
         assert isinstance(out, type(row))
         return out
 
@@ -129,9 +128,7 @@ def apply_fdr(drafts: Sequence[ThemeSection], alpha: float) -> list[ThemeSection
             changes=tuple(fix(c) for c in d.changes),
             comparisons=tuple(fix(c) for c in d.comparisons),
             trends=tuple(fix(t) for t in d.trends),
-            bends=tuple(
-                b2 for b in d.bends for b2 in [by_key[f"BendRow|{b.code}||"]] if isinstance(b2, BendRow)
-            ),
+            bends=tuple(fix(b) for b in d.bends),
         )
         for d in drafts
     ]
