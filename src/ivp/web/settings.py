@@ -111,7 +111,7 @@ DEID_CACHE_DIR = env_path(
 TIME_ZONE = env_str("IVP_TIME_ZONE", "Europe/Amsterdam", "Tijdzone voor weergave.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "ivp.web.accounts.apps.AdminConfig",  # django.contrib.admin behind the staff gates (ADR 0010)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -31,3 +31,9 @@ urlpatterns += [
         name="open311-request",
     ),
 ]
+
+# Dutch pages in the site's layout; the documented JSON error under /api/ and /open311/ (ivp.web.errors).
+handler400 = "ivp.web.errors.bad_request"
+handler403 = "ivp.web.errors.permission_denied"
+handler404 = "ivp.web.errors.page_not_found"
+handler500 = "ivp.web.errors.server_error"

@@ -1,26 +1,18 @@
+"""Admin for API tokens. Users and teams are not here: ``ivp gebruiker`` and /staf/gebruikers/ manage them
+through ``services`` (ADR 0010), so every account change passes the second factor and the audit log."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ivp.web.accounts import services
-from ivp.web.accounts.models import ApiToken, Team, User
-
-
-@admin.register(User)
-class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
-    fieldsets = (*(UserAdmin.fieldsets or ()), ("ivp", {"fields": ("role", "teams")}))
-    list_display = ("username", "role", "is_active", "last_login")
-    list_filter = ("role", "is_active", "teams")
-
-
-admin.site.register(Team)
+from ivp.web.accounts.models import ApiToken
 
 
 @admin.register(ApiToken)

@@ -122,6 +122,20 @@ def can_read_audit(user: Any) -> bool:
     return _role(user) == Role.BEHEERDER
 
 
+def can_manage_users(user: Any) -> bool:
+    """Create staff accounts, give roles and teams, deactivate, reset a second factor (/staf/gebruikers/)."""
+    return _role(user) == Role.BEHEERDER and is_fully_authenticated(user)
+
+
+def can_use_admin(user: Any) -> bool:
+    """Use Django's admin at /beheer/ (configuration only): a beheerder past the second factor.
+
+    The role is the permission: Django's ``is_staff``/``is_superuser`` flags and model permissions are not
+    consulted, so neither a flag set by ``createsuperuser`` nor a missing one changes who gets in.
+    """
+    return _role(user) == Role.BEHEERDER and is_fully_authenticated(user)
+
+
 def visible_meldingen(user: Any, rows: QuerySet[M]) -> QuerySet[M]:
     """The meldingen in ``rows`` that :func:`can_view` allows ``user`` (a filtered queryset).
 

@@ -105,6 +105,11 @@ def _error(fmt: str, status: int, description: str) -> HttpResponse:
 
 
 View = Callable[..., HttpResponse]
+def error_for_path(path: str, status: int, description: str) -> HttpResponse:
+    """The Open311 error for any path under the prefix (``ivp.web.errors``): XML for ``.xml``, else JSON."""
+    return _error("xml" if path.endswith(".xml") else "json", status, description)
+
+
 
 
 def _methods(*allowed: str) -> Callable[[View], View]:

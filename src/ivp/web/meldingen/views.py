@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ivp.web import errors
 from ivp.web.meldingen import services
 from ivp.web.meldingen.forms import AanvullingForm, MeldingForm, VolgcodeForm
 from ivp.web.meldingen.models import Melding
@@ -24,42 +26,90 @@ def _too_many(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def melden(request: HttpRequest) -> HttpResponse:
-    """The reporting form. On an error every value typed is shown again with a message per field."""
+    """The reporting form. On an error every value typed is shown again with a message per field.
+
+    When the database cannot store the melding (read-only, down, locked too long) the form comes back with
+    everything typed, a message that nothing was stored, status 503 and ``Retry-After``.
+    """
     form = MeldingForm(request.POST or None)
     if request.method == "POST":
         if not hit("melden", client_ip(request), settings.RATE_FORM):
             return _too_many(request)
-        if form.is_valid():
-            if form.is_spam():
-                # Bots get a receipt without a code; nothing is stored.
-                return render(request, "meldingen/ontvangen.html", {"code": None})
-            data = form.cleaned_data
-            buurt = region_map().by_code(data.get("buurt") or "")
-            _melding, code = services.create_melding(
-                services.NewMelding(
-                    categorie=data["categorie"],
-                    tekst=data["tekst"],
-                    tijd_van=data.get("van"),
-                    tijd_tot=data.get("tot"),
-                    buurt_code=buurt.code if buurt else "",
-                    buurt_naam=buurt.naam if buurt else "",
-                    straat=data.get("straat") or "",
-                    lat=data.get("lat"),
-                    lon=data.get("lon"),
-                    naam=data.get("naam") or "",
-                    email=data.get("email") or "",
-                    telefoon=data.get("telefoon") or "",
-                )
-            )
-            request.session[SESSION_RECEIPT] = code
-            return redirect("meldingen:ontvangen")
+        try:
+            stored = _store(request, form)
+        except DatabaseError as exc:
+            if not errors.is_database_outage(exc):
+                raise
+            errors.log_outage(request, exc)
+            return _not_stored(request, form)
+        if stored is not None:
+            return stored
+    return _form_page(request, form)
+
+
+def _store(request: HttpRequest, form: MeldingForm) -> HttpResponse | None:
+    """Store a valid melding and answer with the redirect to the receipt; None for an invalid form."""
+    if not form.is_valid():
+        return None
+    if form.is_spam():
+        # Bots get a receipt without a code; nothing is stored.
+        return render(request, "meldingen/ontvangen.html", {"code": None})
+    data = form.cleaned_data
+    buurt = region_map().by_code(data.get("buurt") or "")
+    _melding, code = services.create_melding(
+        services.NewMelding(
+            categorie=data["categorie"],
+            tekst=data["tekst"],
+            tijd_van=data.get("van"),
+            tijd_tot=data.get("tot"),
+            buurt_code=buurt.code if buurt else "",
+            buurt_naam=buurt.naam if buurt else "",
+            straat=data.get("straat") or "",
+            lat=data.get("lat"),
+            lon=data.get("lon"),
+            naam=data.get("naam") or "",
+            email=data.get("email") or "",
+            telefoon=data.get("telefoon") or "",
+        )
+    )
+    request.session[SESSION_RECEIPT] = code
+    return redirect("meldingen:ontvangen")
+
+
+def _form_page(request: HttpRequest, form: MeldingForm, status: int | None = None) -> HttpResponse:
     paths = region_map().svg_paths()
     return render(
         request,
         "meldingen/melden.html",
         {"form": form, "map_paths": paths, "map": region_map()},
-        status=400 if form.errors else 200,
+        status=status or (400 if form.errors else 200),
     )
+
+
+def _not_stored(request: HttpRequest, form: MeldingForm) -> HttpResponse:
+    """503: the form again with what was typed; if even the form cannot be drawn, the text to copy."""
+    message = _(
+        "Uw melding is niet opgeslagen door een storing. Uw tekst staat hieronder nog; probeer het over "
+        "enkele minuten opnieuw of kopieer uw tekst."
+    )
+    response: HttpResponse
+    try:
+        form.add_error(None, message)
+        response = _form_page(request, form, status=503)  # the categories are read from the database
+    except DatabaseError as exc:
+        if not errors.is_database_outage(exc):
+            raise
+        response = errors.text_kept_page(request, message, request.POST.get("tekst", ""))
+    response["Retry-After"] = errors.RETRY_AFTER_SECONDS
+    return response
+
+
+def form_again(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
+    """The form again with everything ``request`` posted and ``message`` above it (e.g. a CSRF failure)."""
+    form = MeldingForm(request.POST)
+    form.is_valid()  # cleaned, so the values come back as typed and with their messages
+    form.add_error(None, message)
+    return _form_page(request, form, status=status)
 
 
 def ontvangen(request: HttpRequest) -> HttpResponse:
