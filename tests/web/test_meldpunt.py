@@ -236,3 +236,126 @@ def test_nul_character_in_follow_up_forms(client: Client) -> None:
     response = client.post("/volgen/melding/", {"tekst": "Het waren\x00 er vijf."})
     assert response.status_code == 400
     assert response.context["form"].has_error("tekst", "null_characters_not_allowed")
+
+
+# Finding 8: the follow-up code is shown once; nothing a shared phone or library PC keeps shows it again.
+
+
+def test_receipt_shows_the_code_once_and_is_not_stored(client: Client) -> None:
+    response, code = _submit(client)
+    assert code
+    assert "no-store" in response["Cache-Control"]
+    again = client.get("/ontvangen/")
+    assert again.status_code == 200
+    page = again.content.decode()
+    assert code not in page
+    assert "één keer getoond" in page
+    assert 'href="/volgen/"' in page
+    assert "no-store" in again["Cache-Control"]
+
+
+def test_status_page_is_not_cached_and_forgets_the_code(client: Client, settings: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    _response, code = _submit(client)
+    response = client.post("/volgen/", {"code": code}, follow=True)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "no-store" in client.post("/volgen/", {"code": "x"})["Cache-Control"]
+    # The public session is a browser-session cookie, not one that lasts 8 hours.
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    assert not cookie["max-age"] and not cookie["expires"]
+    # After a few minutes without use the status page asks for the code again.
+    later = timezone.now() + dt.timedelta(minutes=settings.FOLLOWUP_MINUTES + 1)
+    import unittest.mock
+
+    with unittest.mock.patch("ivp.web.meldingen.views.timezone.now", return_value=later):
+        response = client.get("/volgen/melding/")
+    assert response.status_code == 302
+    assert response["Location"] == "/volgen/"
+    client.post("/volgen/", {"code": code})
+    assert client.get("/volgen/melding/").status_code == 200
+    client.post("/volgen/stoppen/")
+    assert client.get("/volgen/melding/").status_code == 302
+
+
+def test_staff_session_keeps_its_age(login: Any, actors: dict[str, Any], settings: Any) -> None:
+    client = login(actors["owner"])
+    assert client.get("/staf/").status_code == 200
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+    assert not client.session.get_expire_at_browser_close()
+
+
+# Finding 10: additions by the reporter are limited and refused on closed meldingen.
+
+
+def _follow(client: Client) -> Melding:
+    _response, code = _submit(client)
+    client.post("/volgen/", {"code": code})
+    return Melding.objects.latest("pk")
+
+
+def test_addition_refused_on_a_closed_melding(client: Client, actors: dict[str, Any]) -> None:
+    melding = _follow(client)
+    Melding.objects.filter(pk=melding.pk).update(team=actors["team_a"])
+    services.change_status(melding.pk, workflow.AFGEHANDELD, actors["member"])
+    response = client.post("/volgen/melding/", {"tekst": "Nog iets."})
+    assert response.status_code == 400
+    assert "Deze melding is afgesloten; doe een nieuwe melding" in response.content.decode()
+    assert not melding.berichten.filter(richting="melder").exists()
+
+
+def test_additions_are_limited_per_melding(client: Client, settings: Any) -> None:
+    settings.ADDITIONS_RATE = (2, 3600)
+    melding = _follow(client)
+    for n in range(2):
+        assert client.post("/volgen/melding/", {"tekst": f"Aanvulling {n}."}).status_code == 302
+    response = client.post("/volgen/melding/", {"tekst": "Nog een."})
+    assert response.status_code == 400
+    assert "Nog een." in response.content.decode()  # the text typed is kept
+    assert "aanvullingen" in response.content.decode()
+    assert melding.berichten.filter(richting="melder").count() == 2
+    settings.ADDITIONS_RATE = (10, 3600)
+    settings.ADDITIONS_MAX = 2
+    response = client.post("/volgen/melding/", {"tekst": "Nog een."})
+    assert response.status_code == 400
+    assert melding.berichten.filter(richting="melder").count() == 2
+
+
+def test_new_addition_is_marked_for_staff(login: Any, actors: dict[str, Any]) -> None:
+    reporter = Client()
+    melding = _follow(reporter)
+    melding.team = actors["team_a"]
+    melding.save()
+    staff = login(actors["member"])
+    assert "nieuwe aanvulling" not in staff.get("/staf/meldingen/").content.decode()
+    reporter.post("/volgen/melding/", {"tekst": "Het waren er vijf."})
+    assert "nieuwe aanvulling" in staff.get("/staf/meldingen/").content.decode()
+    assert "nieuwe aanvulling" in staff.get(f"/staf/meldingen/{melding.pk}/").content.decode()
+    services.answer(melding.pk, actors["member"], "Dank u, wij nemen het mee.")
+    assert "nieuwe aanvulling" not in staff.get("/staf/meldingen/").content.decode()
+
+
+# Finding 10: the form's date field, the error summary's links.
+
+
+def test_date_field_is_marked_required_under_the_default_choice(client: Client) -> None:
+    page = client.get("/").content.decode()
+    label = re.search(r'<label for="id_van">(.*?)</label>', page, re.S)
+    assert label is not None
+    assert "niet verplicht" not in label.group(1)
+    response = client.post("/", _form(tijd_soort="moment", van=""))
+    assert "Vul in wanneer het gebeurde." in response.content.decode()
+    # "Weet ik niet" needs no date; the label explains when the field is needed.
+    assert client.post("/", _form(tijd_soort="onbekend", van="", tot="")).status_code == 302
+
+
+def test_error_summary_links_to_the_first_radio(client: Client) -> None:
+    response = client.post("/", _form(categorie="", tijd_soort=""))
+    page = response.content.decode()
+    assert 'href="#"' not in page
+    assert 'href="#id_categorie_0"' in page
+    assert 'id="id_categorie_0"' in page
+    assert 'href="#id_tijd_soort_0"' in page

@@ -80,6 +80,18 @@ RATE_FORM = env_rate("IVP_RATE_FORM", "20/3600", "Meldingen per IP-adres per per
 RATE_FOLLOWUP = env_rate(
     "IVP_RATE_FOLLOWUP", "30/3600", "Pogingen met een volgcode per IP-adres per periode (AANTAL/SECONDEN)."
 )
+FOLLOWUP_MINUTES = env_int(
+    "IVP_FOLLOWUP_MINUTES",
+    10,
+    "Minuten zonder gebruik waarna de statuspagina de volgcode opnieuw vraagt.",
+    minimum=1,
+)
+ADDITIONS_RATE = env_rate(
+    "IVP_RATE_ADDITIONS", "5/86400", "Aanvullingen van de melder per melding per periode (AANTAL/SECONDEN)."
+)
+ADDITIONS_MAX = env_int(
+    "IVP_MAX_ADDITIONS", 20, "Maximaal aantal aanvullingen van de melder op één melding.", minimum=1
+)
 RATE_OPEN311 = env_rate(
     "IVP_RATE_OPEN311", "600/60", "Open311-aanvragen per API-sleutel (of IP zonder sleutel) per periode."
 )

@@ -67,7 +67,10 @@ class MeldingForm(forms.Form):
     buurt = forms.ChoiceField(
         label=_("In welke buurt?"),
         required=False,
+        # Required unless "Weet ik niet" is chosen (clean()); the form says so in the help text, not with
+        # "(niet verplicht)", and leaves the HTML attribute off so the form works without JavaScript.
         error_messages={"invalid_choice": _("Kies een buurt uit de lijst.")},
+        help_text=_("Nodig, behalve als u bij 'Wanneer gebeurde het?' kiest voor 'Weet ik niet'."),
     )
     straat = forms.CharField(
         label=_("Straat of plek (zonder huisnummer)"),
@@ -77,7 +80,7 @@ class MeldingForm(forms.Form):
     )
     lat = forms.FloatField(
         label=_("Plek op de kaart"),
-        required=False,
+        required=False,  # required under TijdSoort.PERIODE only (clean())
         widget=forms.HiddenInput,
         min_value=-90,
         max_value=90,

@@ -20,11 +20,13 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from ivp.lib.cells import strip_refused
 from ivp.web.accounts import permissions
 from ivp.web.accounts.services import hash_api_token, new_api_key
 from ivp.web.audit import services as audit
@@ -363,12 +365,46 @@ def find_by_code(code: str) -> Melding | None:
 
 
 def add_information(melding_id: int, tekst: str) -> Bericht:
-    """Information the reporter adds through the follow-up page."""
+    """Information the reporter adds through the follow-up page.
+
+    Refused (:class:`AdditionRefused`) on a closed melding, past ``ADDITIONS_MAX`` additions in all, or
+    past ``ADDITIONS_RATE`` (count per seconds) for this melding. The counts come from the messages
+    themselves under the row lock, so they hold across processes and restarts.
+    """
     with transaction.atomic():
         melding = Melding.objects.select_for_update().get(pk=melding_id)
-        bericht = Bericht.objects.create(melding=melding, richting=Richting.MELDER, tekst=tekst)
+        if is_closed(melding):
+            raise AdditionRefused(_("Deze melding is afgesloten; doe een nieuwe melding."))
+        own = Bericht.objects.filter(melding=melding, richting=Richting.MELDER)
+        if own.count() >= settings.ADDITIONS_MAX:
+            raise AdditionRefused(
+                _(
+                    "U heeft het grootste aantal aanvullingen op deze melding gestuurd. "
+                    "Heeft u nieuwe informatie? Doe dan een nieuwe melding."
+                )
+            )
+        count, seconds = settings.ADDITIONS_RATE
+        if own.filter(op__gt=timezone.now() - dt.timedelta(seconds=seconds)).count() >= count:
+            raise AdditionRefused(
+                _(
+                    "U heeft kort na elkaar veel aanvullingen gestuurd. Probeer het later opnieuw; "
+                    "bij spoed: bel 112."
+                )
+            )
+        bericht = Bericht.objects.create(
+            melding=melding, richting=Richting.MELDER, tekst=strip_refused(tekst)
+        )
         audit.record(
             "melder",
+class AdditionRefused(ValueError):
+    """The reporter may not add information now; the message (Dutch) says why and what to do instead."""
+
+
+def is_closed(melding: Melding) -> bool:
+    """Closed meldingen take no more additions: the reporter makes a new melding."""
+    return melding.status in workflow.CLOSED
+
+
             Action.CREATE,
             "bericht",
             bericht.pk,

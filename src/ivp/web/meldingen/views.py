@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ivp.web import errors
@@ -112,14 +114,41 @@ def form_again(request: HttpRequest, message: str, *, status: int) -> HttpRespon
     return _form_page(request, form, status=status)
 
 
+@never_cache
 def ontvangen(request: HttpRequest) -> HttpResponse:
-    """The receipt with the follow-up code."""
-    code = request.session.get(SESSION_RECEIPT)
-    if not code:
-        return redirect("meldingen:melden")
-    return render(request, "meldingen/ontvangen.html", {"code": code})
+    """The receipt with the follow-up code, shown once: the code leaves the session as it is shown.
+
+    A reload (or the next person on a shared phone) gets a page that says the code was shown once and how
+    to follow the melding with it. ``no-store`` keeps the page out of the browser's and any proxy's cache.
+    """
+    code = request.session.pop(SESSION_RECEIPT, None)
+    return render(request, "meldingen/ontvangen.html", {"code": code, "al_getoond": not code})
 
 
+def _public_session(request: HttpRequest) -> None:
+    """Make a resident's session cookie last only until the browser closes (staff keep their 8 hours)."""
+    if not request.user.is_authenticated:
+        request.session.set_expiry(0)
+
+
+def _following(request: HttpRequest) -> int | None:
+    """The melding this browser follows, if the code was entered less than FOLLOWUP_MINUTES ago.
+
+    The window slides with each use of the status page; after it the code has to be entered again.
+    """
+    state = request.session.get(SESSION_FOLLOW)
+    if not isinstance(state, dict):
+        return None
+    now = timezone.now().timestamp()
+    if now - float(state.get("op", 0)) > settings.FOLLOWUP_MINUTES * 60:
+        request.session.pop(SESSION_FOLLOW, None)
+        return None
+    state["op"] = now
+    request.session[SESSION_FOLLOW] = state
+    return int(state["pk"])
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def volgen(request: HttpRequest) -> HttpResponse:
     """Enter the follow-up code (POST only, so the code never appears in a URL or log)."""
@@ -130,7 +159,8 @@ def volgen(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             melding = services.find_by_code(form.cleaned_data["code"])
             if melding is not None:
-                request.session[SESSION_FOLLOW] = melding.pk
+                _public_session(request)
+                request.session[SESSION_FOLLOW] = {"pk": melding.pk, "op": timezone.now().timestamp()}
                 return redirect("meldingen:status")
             form.add_error(
                 "code", _("Deze volgcode kennen we niet. Controleer de code op uw ontvangstbevestiging.")
@@ -138,10 +168,11 @@ def volgen(request: HttpRequest) -> HttpResponse:
     return render(request, "meldingen/volgen.html", {"form": form}, status=400 if form.errors else 200)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def status(request: HttpRequest) -> HttpResponse:
-    """Status, the municipality's answers, and a form to add information."""
-    pk = request.session.get(SESSION_FOLLOW)
+    """Status, the municipality's answers, and a form to add information (not on a closed melding)."""
+    pk = _following(request)
     melding = (
         Melding.objects.select_related("categorie").filter(pk=pk, volgcode_hash__isnull=False).first()
         if pk
@@ -151,8 +182,12 @@ def status(request: HttpRequest) -> HttpResponse:
         return redirect("meldingen:volgen")
     form = AanvullingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.add_information(melding.pk, form.cleaned_data["tekst"])
-        return redirect("meldingen:status")
+        try:
+            services.add_information(melding.pk, form.cleaned_data["tekst"])
+        except services.AdditionRefused as refused:
+            form.add_error("tekst", str(refused))
+        else:
+            return redirect("meldingen:status")
     return render(
         request,
         "meldingen/status.html",
@@ -161,6 +196,8 @@ def status(request: HttpRequest) -> HttpResponse:
             "berichten": services.public_messages(melding),
             "historie": melding.historie.all(),
             "form": form,
+            "afgesloten": services.is_closed(melding),
+            "volg_minuten": settings.FOLLOWUP_MINUTES,
         },
         status=400 if form.errors else 200,
     )

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ivp.web.accounts import permissions
@@ -20,6 +21,7 @@ from ivp.web.staff import services
 from ivp.web.staff.forms import AnswerForm, AuditSearchForm, FilterForm, StatusForm
 
 
+@never_cache
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
     rows = access.visible_meldingen(request.user)
@@ -32,20 +34,22 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @staff_required
 def melding_list(request: HttpRequest) -> HttpResponse:
+    """The triage list (de-identified texts); the audit row names every melding shown, not only a count."""
     show_buurt = access.shows_buurt(request.user)
     form = FilterForm(request.GET or {}, show_buurt=show_buurt)
     rows = form.apply(access.visible_meldingen(request.user).select_related("categorie", "team"))
-    page = Paginator(rows, 50).get_page(request.GET.get("pagina"))
-    items = [(m, meldingen.deidentified_text(m)) for m in page.object_list]
+    page = Paginator(meldingen.with_addition_times(rows), 50).get_page(request.GET.get("pagina"))
+    items = [(m, meldingen.deidentified_text(m), meldingen.has_new_addition(m)) for m in page.object_list]
     audit.record(
         request.user,
         Action.VIEW,
         "melding",
         "",
         detail=f"lijst {len(items)} meldingen",
-        after=form.as_params() or None,
+        after={"filters": form.as_params(), "pagina": page.number, "ids": [m.pk for m, _t, _n in items]},
     )
     return render(
         request,
@@ -61,6 +65,7 @@ def melding_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @staff_required
 def melding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     melding = access.get_melding_for(request.user, pk)
@@ -78,6 +83,7 @@ def melding_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": permissions.can_edit(request.user, melding),
             "can_original": permissions.can_view_original(request.user, melding),
             "show_buurt": access.shows_buurt(request.user),
+            "nieuwe_aanvulling": meldingen.has_new_addition(melding),
         },
     )
 
