@@ -133,7 +133,9 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
         503,
         "database_unavailable",
         _("Tijdelijke storing"),
-        _("Door een storing kunnen we uw verzoek nu niet verwerken. Probeer het over enkele minuten opnieuw."),
+        _(
+            "Door een storing kunnen we uw verzoek nu niet verwerken. Probeer het over enkele minuten opnieuw."
+        ),
     )
     response["Retry-After"] = RETRY_AFTER_SECONDS
     return response

@@ -152,10 +152,10 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ivp.web.errors.DatabaseUnavailableMiddleware",  # a failing database: a Dutch 503 or JSON, not a 500
     "ivp.web.health.DeidentificationUnavailableMiddleware",  # 503, not 500, before deduce is loaded
     "axes.middleware.AxesMiddleware",
 ]
-    "ivp.web.errors.DatabaseUnavailableMiddleware",  # a failing database: a Dutch 503 or JSON, not a 500
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -170,10 +170,10 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
+CSRF_FAILURE_VIEW = "ivp.web.errors.csrf_failure"
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-CSRF_FAILURE_VIEW = "ivp.web.errors.csrf_failure"
                 "ivp.web.context_processors.site",
             ]
         },

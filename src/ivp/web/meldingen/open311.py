@@ -20,7 +20,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
-from django.db import IntegrityError
+from django.db import DatabaseError, IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils import timezone, translation
@@ -28,6 +28,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from ivp.web import errors
 from ivp.web.meldingen import services, workflow
 from ivp.web.meldingen.models import Category, Kanaal, Melding, Open311Client
 from ivp.web.meldingen.ratelimit import client_ip, hit
@@ -67,7 +68,13 @@ class Open311Middleware:
         if match is None or match.func not in _VIEWS:
             return self.get_response(request)
         with translation.override(settings.LANGUAGE_CODE):
-            response: HttpResponse = match.func(request, *match.args, **match.kwargs)
+            try:
+                response: HttpResponse = match.func(request, *match.args, **match.kwargs)
+            except DatabaseError as exc:  # the stack below is skipped, so DatabaseUnavailableMiddleware too
+                if not errors.is_database_outage(exc):
+                    raise
+                errors.log_outage(request, exc)
+                response = errors.database_unavailable(request)
         response.headers.setdefault("X-Frame-Options", "DENY")
         if not response.streaming and not response.has_header("Content-Length"):  # as CommonMiddleware
             response.headers["Content-Length"] = str(len(response.content))  # keep-alive without chunking
