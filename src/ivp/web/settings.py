@@ -143,6 +143,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ivp.web.audit.middleware.RequestIdMiddleware",
+    "ivp.web.errors.DatabaseUnavailableMiddleware",  # a failing database: a Dutch 503 or JSON, not a 500
     "ivp.web.meldingen.open311.Open311Middleware",  # /open311/: API key, none of the browser middleware below
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -152,7 +153,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "ivp.web.errors.DatabaseUnavailableMiddleware",  # a failing database: a Dutch 503 or JSON, not a 500
     "ivp.web.health.DeidentificationUnavailableMiddleware",  # 503, not 500, before deduce is loaded
     "axes.middleware.AxesMiddleware",
 ]
@@ -161,6 +161,7 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "staff:home"
 ROOT_URLCONF = "ivp.web.urls"
+CSRF_FAILURE_VIEW = "ivp.web.errors.csrf_failure"
 WSGI_APPLICATION = "ivp.web.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TEMPLATES = [
@@ -170,7 +171,6 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
-CSRF_FAILURE_VIEW = "ivp.web.errors.csrf_failure"
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
