@@ -76,7 +76,8 @@ def test_admin_works_for_a_verified_beheerder_without_django_flags(
 ) -> None:
     """The role is the permission: no is_staff/is_superuser needed (and a flag alone gives nothing)."""
     beheerder = actors["beheerder"]
-    assert not beheerder.is_staff and not beheerder.is_superuser
+    assert not beheerder.is_staff
+    assert not beheerder.is_superuser
     client = login(beheerder)
     page = client.get("/beheer/").content.decode()
     assert "/beheer/meldingen/open311client/" in page
@@ -120,4 +121,5 @@ def test_admin_changes_reach_the_audit_log(login: Callable[[Any], Client], actor
     assert response.status_code == 302
     assert not Open311Client.objects.exists()
     deleted = AuditEvent.objects.get(object_type="open311client", action="delete")
-    assert deleted.before is not None and deleted.before["naam"] == "BuitenBeter"
+    assert deleted.before is not None
+    assert deleted.before["naam"] == "BuitenBeter"

@@ -78,6 +78,8 @@ def test_export_and_audit_rights(actors: dict[str, Any]) -> None:
 
 def test_second_factor_per_role(actors: dict[str, Any], settings: Any) -> None:
     assert p.needs_second_factor(actors["owner"])
+    assert p.needs_second_factor(actors["analist"])  # reads every de-identified text (issue 12)
+    settings.OTP_REQUIRED_ROLES = ["beheerder"]
     assert not p.needs_second_factor(actors["analist"])
     settings.OTP_REQUIRED_ROLES = ["analist"]
     assert p.needs_second_factor(actors["analist"])

@@ -74,7 +74,9 @@ REGIONS_GEOJSON = env_path(
     "GeoJSON met buurten (statcode, statnaam) als de werkmap-store geen buurtgrenzen heeft.",
 )
 OTP_REQUIRED_ROLES = env_list(
-    "IVP_2FA_ROLES", "beheerder,behandelaar", "Rollen die met twee factoren (TOTP) moeten inloggen."
+    "IVP_2FA_ROLES",
+    "beheerder,analist,behandelaar",
+    "Rollen die met twee factoren (TOTP) moeten inloggen.",
 )
 RATE_FORM = env_rate("IVP_RATE_FORM", "20/3600", "Meldingen per IP-adres per periode (AANTAL/SECONDEN).")
 RATE_FOLLOWUP = env_rate(
@@ -109,7 +111,14 @@ AXES_FAILURE_LIMIT = env_int(
     "IVP_LOGIN_FAILURE_LIMIT", 5, "Mislukte inlogpogingen voor blokkering.", minimum=1
 )
 AXES_COOLOFF_TIME = env_int("IVP_LOGIN_COOLOFF_HOURS", 1, "Uren dat een blokkering duurt.", minimum=1)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT_ADDRESS = env_int(
+    "IVP_LOGIN_FAILURE_LIMIT_ADDRESS",
+    30,
+    "Mislukte inlogpogingen vanaf één IP-adres (alle gebruikersnamen samen) voor blokkering van dat adres.",
+    minimum=1,
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"]]
+AXES_HANDLER = "ivp.web.accounts.lockout.LockoutHandler"  # the address limit above (ADR 0010)
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
@@ -193,6 +202,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 8 * 3600
 OTP_TOTP_ISSUER = "ivp"
+# No exponential delay after a wrong code (it refused the right code typed next); wrong codes count as
+# failed logins in axes instead, and OTP_DEVICE_FAILURE_LIMIT caps them per device over all addresses.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_DEVICE_FAILURE_LIMIT = 10
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "ivp.web.accounts.authentication.ApiTokenAuthentication",

@@ -137,9 +137,7 @@ class StaffAdminSite(admin.AdminSite):
         target = target or reverse("admin:index")
         if permissions.can_use_admin(request.user):
             return redirect(target)
-        if permissions.is_staff_member(request.user) and not permissions.is_fully_authenticated(
-            request.user
-        ):
+        if permissions.is_staff_member(request.user) and not permissions.is_fully_authenticated(request.user):
             return redirect(reverse("accounts:otp") + "?" + urlencode({"next": target}))
         if request.user.is_authenticated:
             raise PermissionDenied  # verified, but the admin is not for this role
