@@ -1,15 +1,31 @@
-"""Exports of de-identified meldingen (csv, xlsx)."""
+"""Exports of de-identified meldingen (csv, xlsx).
+
+Every cell is text, cleaned and neutralised by :func:`ivp.lib.cells.text_cell`: a text that starts with
+``=``, ``+``, ``-`` or ``@`` gets a leading ``'`` (OWASP, CSV injection), and characters that xlsx cannot
+hold become U+FFFD, so no text a resident typed can run as a formula or make the export fail.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import traceback
 from collections.abc import Iterable
 from typing import Any
 
 from openpyxl import Workbook
 
+from ivp.lib.cells import text_cell
 from ivp.web.meldingen import services as meldingen
+
+
+class ExportFailedError(RuntimeError):
+    """Building an export failed; carries the cause's type and stack, never its message (it may quote text)."""
+
+    def __init__(self, fmt: str, cause: BaseException) -> None:
+        stack = "".join(traceback.format_tb(cause.__traceback__)).rstrip()
+        super().__init__(f"export.{fmt} failed: {type(cause).__name__} (message left out)\n{stack}")
+
 
 COLUMNS = [
     "id",
@@ -49,21 +65,24 @@ def export_rows(rows: Iterable[Any], *, show_buurt: bool = True) -> list[list[st
 
 
 def to_csv(rows: list[list[str]]) -> bytes:
+    """The rows as csv (``;``, UTF-8 with BOM for Excel), every cell through :func:`text_cell`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(rows)
+    writer.writerows([text_cell(value) for value in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def to_xlsx(rows: list[list[str]]) -> bytes:
+    """The rows as xlsx; every cell a string cell (``data_type 's'``), so nothing becomes a formula."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "meldingen"
-    sheet.append(COLUMNS)
-    for row in rows:
-        sheet.append(row)
+    for r, values in enumerate([COLUMNS, *rows], start=1):
+        for c, value in enumerate(values, start=1):
+            cell = sheet.cell(r, c, text_cell(value))
+            cell.data_type = "s"  # not 'f' for "=...", not 'e' for "#N/A"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

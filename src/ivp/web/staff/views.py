@@ -137,13 +137,18 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     form = FilterForm(request.GET or {}, show_buurt=show_buurt)
     rows = form.apply(access.visible_meldingen(request.user).select_related("categorie", "team"))
     data = services.export_rows(rows, show_buurt=show_buurt)
+    try:
+        body = services.to_xlsx(data) if fmt == "xlsx" else services.to_csv(data)
+    except Exception as exc:
+        # Not the message: it may quote a resident's text (openpyxl's IllegalCharacterError does).
+        raise services.ExportFailedError(fmt, exc) from None
+    # Audited only once the body exists: no audit row for an export that did not happen.
     meldingen.record_export(request.user, fmt, len(data), form.as_params())
-    if fmt == "xlsx":
-        body = services.to_xlsx(data)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body = services.to_csv(data)
-        content_type = "text/csv; charset=utf-8"
+    content_type = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if fmt == "xlsx"
+        else "text/csv; charset=utf-8"
+    )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="meldingen.{fmt}"'
     return response
