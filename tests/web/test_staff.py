@@ -182,3 +182,47 @@ def test_audit_search_for_beheerder(login: Callable[[Any], Client], actors: dict
     assert "beheerder" in page
     assert "bekeken" in page
     assert AuditEvent.objects.filter(object_type="audit", action="view").count() == 1
+
+
+# Finding 10 (staff): paging keeps its filters, the list audit row names the meldingen, no-store.
+
+
+def test_list_paging_keeps_the_filters(login: Callable[[Any], Client], actors: dict[str, Any]) -> None:
+    from tests.web.factories import make_melding
+
+    for _ in range(55):
+        make_melding(team=actors["team_a"], buurt_code="BU05050900", buurt_naam="Elders")
+    client = login(actors["owner"])
+    page = client.get("/staf/meldingen/", {"buurt": "BU05050900", "status": "gemeld"}).content.decode()
+    assert 'href="?buurt=BU05050900&amp;status=gemeld&amp;pagina=2"' in page
+    second = client.get("/staf/meldingen/", {"buurt": "BU05050900", "status": "gemeld", "pagina": "2"})
+    assert f">M{actors['melding'].pk}<" not in second.content.decode()  # still filtered on page 2
+    assert 'href="?buurt=BU05050900&amp;status=gemeld&amp;pagina=1"' in second.content.decode()
+    # The export links carry the filters too (they were written as the dict's repr).
+    page = login(actors["analist"]).get("/staf/meldingen/", {"status": "gemeld"}).content.decode()
+    assert 'href="/staf/meldingen/export.csv?status=gemeld"' in page
+
+
+def test_list_audit_row_names_the_meldingen_shown(
+    login: Callable[[Any], Client], actors: dict[str, Any]
+) -> None:
+    from tests.web.factories import make_melding
+
+    other = make_melding(team=actors["team_a"])
+    client = login(actors["owner"])
+    client.get("/staf/meldingen/", {"status": "gemeld"})
+    event = AuditEvent.objects.get(action="view", object_type="melding", object_id="")
+    assert event.after is not None
+    assert sorted(event.after["ids"]) == sorted([actors["melding"].pk, other.pk])
+    assert event.after["filters"] == {"status": "gemeld"}
+
+
+def test_staff_pages_with_melding_data_are_not_stored(
+    login: Callable[[Any], Client], actors: dict[str, Any]
+) -> None:
+    client = login(actors["owner"])
+    pk = actors["melding"].pk
+    for url in ("/staf/", "/staf/meldingen/", f"/staf/meldingen/{pk}/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"], url

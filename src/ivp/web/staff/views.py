@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -58,7 +60,7 @@ def melding_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "items": items,
-            "params": form.as_params(),
+            "query": urlencode(form.as_params()),  # the filters, for the paging and export links
             "can_export": permissions.can_export(request.user),
             "show_buurt": show_buurt,
         },
