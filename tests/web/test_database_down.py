@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from django.core.management import call_command
 from django.db import OperationalError, connection
@@ -212,3 +219,92 @@ def test_an_integrity_error_is_no_outage() -> None:
 
     assert not is_database_outage(IntegrityError("UNIQUE constraint failed"))
     assert is_database_outage(OperationalError("attempt to write a readonly database"))
+
+
+# ivp serve refuses an unwritable database
+
+
+def test_write_probe_refuses_a_read_only_connection(tmp_path: Path) -> None:
+    """A read-only SQLite connection (``mode=ro``): works the same for root, who ignores file modes."""
+    from django.db import connections
+
+    from ivp.web.server import check_writable
+
+    path = tmp_path / "app.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE django_migrations (id INTEGER PRIMARY KEY, app TEXT, name TEXT, applied TEXT)")
+    con.execute("INSERT INTO django_migrations (app, name, applied) VALUES ('x', '0001', '2025-01-01')")
+    con.commit()
+    con.close()
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    def opened(name: str) -> DatabaseWrapper:
+        entry = {"ENGINE": "django.db.backends.sqlite3", "NAME": name}
+        return DatabaseWrapper(connections.configure_settings({"default": entry})["default"], "probe")
+
+    writable, read_only = opened(str(path)), opened(f"file:{path}?mode=ro")
+    try:
+        check_writable(writable)  # writable: passes, and leaves the row as it was
+        with pytest.raises(click.ClickException) as refused:
+            check_writable(read_only)
+    finally:
+        writable.close()
+        read_only.close()
+    message = refused.value.message
+    assert "niet schrijfbaar" in message
+    assert f"file:{path}?mode=ro" in message
+    assert "readonly" in message
+    with sqlite3.connect(path) as check:
+        assert check.execute("SELECT app, applied FROM django_migrations").fetchall() == [("x", "2025-01-01")]
+
+
+def test_database_description_has_no_password() -> None:
+    from ivp.web.env import parse_database_url
+    from ivp.web.server import describe_database
+
+    entry = parse_database_url("postgres://ivp:zeer-geheim@db.example:5432/meldpunt")
+    assert describe_database(entry) == "postgres://ivp@db.example:5432/meldpunt"
+
+
+def _without_root_privileges(args: list[str]) -> list[str]:
+    """Run ``args`` so that file modes apply: root ignores them through CAP_DAC_OVERRIDE, so drop it."""
+    if os.geteuid() != 0:
+        return args
+    setpriv = shutil.which("setpriv")  # util-linux; in Debian's base image
+    assert setpriv, "as root this test needs setpriv to drop CAP_DAC_OVERRIDE"
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search,-fowner,-chown", "--", *args]
+
+
+def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_serve_refuses_a_read_only_sqlite_file(tmp_path: Path) -> None:
+    """chmod 0444 on the file and 0555 on its folder; as root (CI containers) without CAP_DAC_OVERRIDE.
+
+    Root ignores file modes, so with all its capabilities the file would simply be written.
+    """
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "ivp-web.sqlite3"
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{db}",
+        "IVP_SECRET_KEY": "test-secret-key-for-the-serve-check",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    ivp = str(Path(sys.executable).with_name("ivp"))
+    made = _run([ivp, "manage", "migrate", "--verbosity", "0"], env, tmp_path)
+    assert made.returncode == 0, made.stderr
+    db.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        result = _run(_without_root_privileges([ivp, "serve", "--port", "1"]), env, tmp_path)
+    finally:
+        folder.chmod(0o755)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "niet schrijfbaar" in result.stderr
+    assert str(db) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Meldpunt op" not in result.stdout  # gunicorn was not started

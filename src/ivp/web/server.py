@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from ivp.lib.i18n import _
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
 
 # One access-log line per request without personal data or secrets: no client address, user agent or
 # referrer, and the path without its query string (Open311 apps may send their api_key there). The request
@@ -19,6 +23,57 @@ def migrate() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+
+
+def describe_database(settings_dict: dict[str, object]) -> str:
+    """The database as a user recognises it, without the password: a file path or postgres://user@host/db."""
+    engine = str(settings_dict.get("ENGINE", ""))
+    if "sqlite" in engine:
+        return str(settings_dict.get("NAME", ""))
+    user, host, port = (settings_dict.get(k) or "" for k in ("USER", "HOST", "PORT"))
+    return f"postgres://{user}{'@' if user else ''}{host}{':' if port else ''}{port}/{settings_dict.get('NAME', '')}"
+
+
+def check_writable(connection: BaseDatabaseWrapper | None = None) -> None:
+    """Refuse to go on (a Dutch ``ClickException``) when the database cannot be written.
+
+    A real write in a transaction that is always rolled back: an ``UPDATE`` of one row of
+    ``django_migrations`` to itself. It fails on a read-only SQLite file, a file in a read-only folder (no
+    journal can be made), a read-only connection, PostgreSQL's hot standby or
+    ``default_transaction_read_only``, and a user without write rights, as the first melding would.
+    """
+    from django.db import DatabaseError, connections
+
+    connection = connection or connections["default"]
+    autocommit = connection.get_autocommit()
+    try:
+        connection.set_autocommit(False)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE django_migrations SET app = app WHERE id = (SELECT MIN(id) FROM django_migrations)"
+            )
+    except DatabaseError as exc:
+        raise database_error(connection.settings_dict, exc) from None
+    finally:
+        try:
+            connection.rollback()
+            connection.set_autocommit(autocommit)
+        except DatabaseError:
+            connection.close()
+
+
+def database_error(settings_dict: dict[str, object], exc: Exception) -> click.ClickException:
+    """The Dutch message for a database ``ivp serve`` cannot use."""
+    return click.ClickException(
+        _(
+            "De database {db} is niet schrijfbaar ({error}). ivp serve start niet, want meldingen zouden "
+            "verloren gaan. Controleer bij SQLite de schrijfrechten op het bestand en de map; bij PostgreSQL "
+            "dat de gebruiker mag schrijven en dat de server geen alleen-lezen-kopie is."
+        ).format(
+            db=describe_database(settings_dict),
+            error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+        )
+    )
 
 
 def prepare_deidentification() -> None:
@@ -36,13 +91,20 @@ def prepare_deidentification() -> None:
 
 
 def run(*, host: str, port: int, workers: int, threads: int) -> None:
-    """Migrate, build or verify the de-identification cache, then replace this process with gunicorn.
+    """Migrate, check that the database can be written, build or verify the de-identification cache, then
+    replace this process with gunicorn.
 
     Workers load deduce at boot (``ivp.web.gunicorn_conf``); ``/gereed`` answers 200 once they have.
     """
-    migrate()
-    prepare_deidentification()
     from django.conf import settings
+    from django.db import DatabaseError
+
+    try:
+        migrate()
+    except DatabaseError as exc:  # e.g. a read-only file with migrations still to apply
+        raise database_error(settings.DATABASES["default"], exc) from None
+    check_writable()
+    prepare_deidentification()
 
     click.echo(_("Database: {db}").format(db=settings.DATABASES["default"]["NAME"]))
     click.echo(
