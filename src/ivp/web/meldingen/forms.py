@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ivp.lib import cells
 from ivp.web.meldingen.models import Category
 from ivp.web.meldingen.regions import region_map
 
@@ -18,6 +19,20 @@ PLACE = {
     "min_value": _("De plek op de kaart is niet goed doorgekomen; kies een buurt."),
     "max_value": _("De plek op de kaart is niet goed doorgekomen; kies een buurt."),
 }
+
+
+def plain_text(form: forms.Form, name: str) -> str:
+    """The cleaned text of field ``name``, line breaks normalised; control characters refused (issue 12).
+
+    Control characters (but tab and line break), reading-direction overrides and invalid code points are
+    refused with a Dutch message naming the field and where the character is, so that the resident can
+    remove it; the text stays in the field.
+    """
+    value: str = form.cleaned_data.get(name) or ""
+    message = cells.intake_error(str(form.fields[name].label), value)
+    if message:
+        raise forms.ValidationError(message, code="ongeldig_teken")
+    return cells.normalise_newlines(value)
 
 
 class TijdSoort:
@@ -134,6 +149,18 @@ class MeldingForm(forms.Form):
     def is_spam(self) -> bool:
         return bool(self.data.get("website"))
 
+    def clean_tekst(self) -> str:
+        return plain_text(self, "tekst")
+
+    def clean_straat(self) -> str:
+        return plain_text(self, "straat")
+
+    def clean_naam(self) -> str:
+        return plain_text(self, "naam")
+
+    def clean_email(self) -> str:
+        return plain_text(self, "email")  # a quoted local part may hold control characters
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         soort = data.get("tijd_soort")
@@ -208,3 +235,6 @@ class AanvullingForm(forms.Form):
         assert isinstance(field, forms.CharField)
         field.max_length = settings.MAX_TEXT_LENGTH
         field.validators.append(forms.CharField(max_length=settings.MAX_TEXT_LENGTH).validators[0])
+
+    def clean_tekst(self) -> str:
+        return plain_text(self, "tekst")

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
+from ivp.lib import cells
 from ivp.lib.errors import InputError
 from ivp.web.audit import services as audit
 from ivp.web.audit.services import Action
@@ -76,6 +77,21 @@ def _parse_time(value: str, path: Path, line: int, field: str) -> dt.datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=TZ)
 
 
+def _plain(value: str, path: Path, line: int, field: str) -> str:
+    """``value`` when it has no control characters (issue 12), else an error naming file, line and field."""
+    found = cells.refused_characters(value)
+    if found:
+        raise InputError(
+            code="ongeldig_teken",
+            message=f"bevat {cells.describe(value, found)}",
+            file=str(path),
+            record=line,
+            field=field,
+            hint="haal het teken weg (of exporteer opnieuw) en importeer dan opnieuw",
+        )
+    return value
+
+
 def import_csv(path: Path, *, batch_size: int = 2000) -> ImportResult:
     """Import a csv export; rows already imported (same source id) are skipped, so a rerun is safe.
 
@@ -120,7 +136,7 @@ def import_csv(path: Path, *, batch_size: int = 2000) -> ImportResult:
 
     for line, row in enumerate(reader, start=2):
         read += 1
-        extern = (row.get(id_col) or "").strip()
+        extern = _plain((row.get(id_col) or "").strip(), path, line, id_col)
         if not extern:
             raise InputError(
                 code="id_ontbreekt", message="lege id", file=str(path), record=line, field=id_col
@@ -129,7 +145,7 @@ def import_csv(path: Path, *, batch_size: int = 2000) -> ImportResult:
             skipped += 1
             continue
         existing.add(extern)
-        naam = (row.get(cat_col) or "").strip() or "Overig"
+        naam = _plain((row.get(cat_col) or "").strip(), path, line, cat_col) or "Overig"
         category = categories.get(naam.lower())
         if category is None:
             slug = slugify(naam)[:45] or "overig"
@@ -139,7 +155,7 @@ def import_csv(path: Path, *, batch_size: int = 2000) -> ImportResult:
             categories[naam.lower()] = category
             new_categories += int(made_new)
         when = _parse_time(row.get(time_col) or "", path, line, time_col)
-        area = (row.get(area_col) or "").strip() if area_col else ""
+        area = _plain((row.get(area_col) or "").strip(), path, line, area_col) if area_col else ""
         pending.append(
             Melding(
                 categorie=category,

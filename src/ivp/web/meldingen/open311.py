@@ -28,6 +28,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from ivp.lib import cells
 from ivp.web import errors
 from ivp.web.meldingen import services, workflow
 from ivp.web.meldingen.models import Category, Kanaal, Melding, Open311Client
@@ -277,6 +278,9 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     category = services.active_category(data.get("service_code", ""))
     if category is None:
         return _error(fmt, 400, _("service_code: onbekende dienst; zie services."))
+    refused = _refused_text(data)
+    if refused:
+        return _error(fmt, 400, refused)
     try:
         lat = _float(data.get("lat"), "lat", -90, 90)
         lon = _float(data.get("long"), "long", -180, 180)
@@ -285,7 +289,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     address = (data.get("address_string") or "").strip()[:100]
     if (lat is None or lon is None) and not address:
         return _error(fmt, 400, _("lat en long, of address_string, zijn verplicht."))
-    description = (data.get("description") or "").strip()
+    description = cells.normalise_newlines((data.get("description") or "").strip())
     if not description:
         return _error(fmt, 400, _("description: beschrijf wat er is gebeurd."))
     if len(description) > settings.MAX_TEXT_LENGTH:
@@ -331,6 +335,20 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         ],
         201,
     )
+
+
+TEXT_PARAMETERS = (
+    "description", "address_string", "first_name", "last_name", "email", "phone", "device_id", "external_id",
+)  # fmt: skip
+
+
+def _refused_text(data: Any) -> str | None:
+    """The Dutch message for the first text parameter with a control character (issue 12), else None."""
+    for name in TEXT_PARAMETERS:
+        message = cells.intake_error(name, data.get(name) or "")
+        if message:
+            return message
+    return None
 
 
 @_methods("GET")

@@ -10,8 +10,21 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from ivp.lib import cells
 from ivp.web.meldingen import services, workflow
 from ivp.web.meldingen.models import Bericht, Category, Melding, StatusWijziging
+
+
+class PlainTextField(serializers.CharField):
+    """Text that staff write: control characters, reading-direction overrides and invalid code points are
+    refused (code ``ongeldig_teken``, a Dutch message naming the field and the place); CR LF becomes LF."""
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        message = cells.intake_error(self.field_name or "", value)
+        if message:
+            raise serializers.ValidationError(message, code="ongeldig_teken")
+        return cells.normalise_newlines(value)
 
 
 class ErrorSerializer(serializers.Serializer[Any]):
@@ -139,7 +152,7 @@ class MeldingFilterSerializer(serializers.Serializer[Any]):
 
 class StatusChangeSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=workflow.STATUS_CHOICES, help_text=_("Nieuwe status."))
-    toelichting = serializers.CharField(
+    toelichting = PlainTextField(
         required=False, allow_blank=True, max_length=500, help_text=_("Interne toelichting.")
     )
 
@@ -151,7 +164,7 @@ class StatusResultSerializer(serializers.Serializer[Any]):
 
 
 class AnswerSerializer(serializers.Serializer[Any]):
-    tekst = serializers.CharField(
+    tekst = PlainTextField(
         max_length=settings.MAX_TEXT_LENGTH,
         help_text=_(
             "Antwoord aan de melder; de melder leest het met de volgcode. Noem geen namen van anderen."

@@ -14,7 +14,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
@@ -234,12 +234,18 @@ class NewMelding:
     aangemaakt: dt.datetime | None = None
 
 
+_TEXT_FIELDS = ("tekst", "buurt_code", "buurt_naam", "straat", "naam", "email", "telefoon", "extern_id")
+
+
 def create_melding(data: NewMelding, actor: Any = None) -> tuple[Melding, str]:
     """Store a new melding; return it and its follow-up code (shown once, stored hashed).
 
     The melding, its first history row, the contact details (if any) and the audit row are inserted
     together: one statement on PostgreSQL (see ``ivp.web.inserts``), one transaction elsewhere.
     """
+    # Defence in depth: every way in refuses control characters (issue 12); none is ever stored.
+    texts: dict[str, Any] = {name: strip_refused(getattr(data, name)) for name in _TEXT_FIELDS}
+    data = replace(data, **texts)
     code = new_followup_code()
     melding = Melding(
         categorie=data.categorie,
@@ -304,7 +310,7 @@ def change_status(melding_id: int, to: str, actor: Any, toelichting: str = "") -
             melding.behandelaar = actor
         melding.save(update_fields=["status", "afgehandeld_op", "behandelaar", "gewijzigd"])
         StatusWijziging.objects.create(
-            melding=melding, van=before, naar=to, door=actor, toelichting=toelichting, op=now
+            melding=melding, van=before, naar=to, door=actor, toelichting=strip_refused(toelichting), op=now
         )
         audit.record(
             actor, Action.UPDATE, "melding", melding.pk, before={"status": before}, after={"status": to}
@@ -319,7 +325,9 @@ def answer(melding_id: int, actor: Any, tekst: str) -> Bericht:
         melding = Melding.objects.select_for_update().get(pk=melding_id)
         if not permissions.can_edit(actor, melding):
             raise PermissionDenied
-        bericht = Bericht.objects.create(melding=melding, richting=Richting.GEMEENTE, tekst=tekst, door=actor)
+        bericht = Bericht.objects.create(
+            melding=melding, richting=Richting.GEMEENTE, tekst=strip_refused(tekst), door=actor
+        )
         audit.record(
             actor, Action.CREATE, "bericht", bericht.pk, after={"melding": melding.pk, "richting": "gemeente"}
         )

@@ -7,8 +7,18 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ivp.lib import cells
 from ivp.web.audit.services import Action
 from ivp.web.meldingen import services
+
+
+def plain_text(form: forms.Form, name: str) -> str:
+    """The cleaned text of ``name`` with line breaks normalised; control characters refused (issue 12)."""
+    value: str = form.cleaned_data.get(name) or ""
+    message = cells.intake_error(str(form.fields[name].label), value)
+    if message:
+        raise forms.ValidationError(message, code="ongeldig_teken")
+    return cells.normalise_newlines(value)
 
 
 class FilterForm(forms.Form):
@@ -64,6 +74,9 @@ class StatusForm(forms.Form):
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(key, services.STATUS_LABELS[key]) for key in services.allowed_statuses(current)]
 
+    def clean_toelichting(self) -> str:
+        return plain_text(self, "toelichting")
+
 
 class AnswerForm(forms.Form):
     tekst = forms.CharField(
@@ -72,6 +85,9 @@ class AnswerForm(forms.Form):
         max_length=5000,
         help_text=_("De melder leest dit met de volgcode. Noem geen namen van anderen."),
     )
+
+    def clean_tekst(self) -> str:
+        return plain_text(self, "tekst")
 
 
 class AuditSearchForm(forms.Form):
