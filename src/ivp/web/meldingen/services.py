@@ -372,6 +372,15 @@ def find_by_code(code: str) -> Melding | None:
     return Melding.objects.select_related("categorie").filter(volgcode_hash=hash_code(code)).first()
 
 
+class AdditionRefused(ValueError):
+    """The reporter may not add information now; the message (Dutch) says why and what to do instead."""
+
+
+def is_closed(melding: Melding) -> bool:
+    """Closed meldingen take no more additions: the reporter makes a new melding."""
+    return melding.status in workflow.CLOSED
+
+
 def add_information(melding_id: int, tekst: str) -> Bericht:
     """Information the reporter adds through the follow-up page.
 
@@ -404,15 +413,6 @@ def add_information(melding_id: int, tekst: str) -> Bericht:
         )
         audit.record(
             "melder",
-class AdditionRefused(ValueError):
-    """The reporter may not add information now; the message (Dutch) says why and what to do instead."""
-
-
-def is_closed(melding: Melding) -> bool:
-    """Closed meldingen take no more additions: the reporter makes a new melding."""
-    return melding.status in workflow.CLOSED
-
-
             Action.CREATE,
             "bericht",
             bericht.pk,
