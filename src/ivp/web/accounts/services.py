@@ -119,11 +119,27 @@ def _role_value(role: Role | str) -> str:
     return value
 
 
+def _password_message(error: ValidationError) -> str:
+    """Dutch text for Django's password validators (its Dutch catalogue misses the 5.x wording)."""
+    params = error.params or {}
+    messages = {
+        "password_too_short": _("Het wachtwoord is te kort: gebruik minstens %(min_length)d tekens."),
+        "password_too_common": _("Dit wachtwoord wordt te vaak gebruikt; kies een ander."),
+        "password_entirely_numeric": _("Het wachtwoord mag niet alleen uit cijfers bestaan."),
+        "password_too_similar": _("Het wachtwoord lijkt te veel op de naam of gebruikersnaam."),
+    }
+    template = messages.get(error.code or "")
+    if template is None:
+        return " ".join(error.messages)
+    return template % params if "%(" in template else template
+
+
 def _check_password(password: str, user: User | None = None) -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise AccountError("weak_password", " ".join(exc.messages)) from exc
+        text = " ".join(_password_message(e) for e in exc.error_list)
+        raise AccountError("weak_password", text) from exc
 
 
 def _snapshot(user: User) -> dict[str, Any]:

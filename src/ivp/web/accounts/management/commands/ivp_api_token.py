@@ -48,7 +48,8 @@ class Command(BaseCommand):
         user = self._user(options["username"])
         if not permissions.is_staff_member(user):
             raise CommandError(
-                _("%(user)s heeft geen actieve rol; geef eerst een rol in /beheer/.") % {"user": user}
+                _("%(user)s heeft geen actieve rol; geef eerst een rol met 'ivp gebruiker rol'.")
+                % {"user": user}
             )
         verloopt = None
         if options["dagen"] is not None:
@@ -76,7 +77,7 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(
-                _("Onbekende gebruiker %(username)r; maak die eerst aan in /beheer/.")
+                _("Onbekende gebruiker %(username)r; maak die eerst aan met 'ivp gebruiker aanmaken'.")
                 % {"username": username}
             )
         return user
