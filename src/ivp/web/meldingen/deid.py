@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import json
 import logging
 import os
@@ -24,12 +25,14 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ivp.lib.files import sha256_file, write_atomic
+from ivp.web.meldingen.deid_words import AMBIGUOUS_FIRST_NAMES, AMBIGUOUS_SURNAMES
 
 log = logging.getLogger(__name__)
 
@@ -42,14 +45,6 @@ CACHE_SUBDIR = "cache"
 CACHE_FILE = "lookup_structs.pickle"
 SIDECAR_SUFFIX = ".ivp.json"
 LOCK_FILE = "lookup_structs.lock"
-
-# Dutch licence plates: the sidecodes in use since 1951 (letter/number groups of 2-2-2, 2-3-1, 1-3-2, ...).
-_PLATE = re.compile(
-    r"\b(?:[A-Z]{2}-?\d{2}-?\d{2}|\d{2}-?\d{2}-?[A-Z]{2}|\d{2}-?[A-Z]{2}-?\d{2}|[A-Z]{2}-?\d{2}-?[A-Z]{2}"
-    r"|[A-Z]{2}-?[A-Z]{2}-?\d{2}|\d{2}-?[A-Z]{2}-?[A-Z]{2}|\d{2}-?[A-Z]{3}-?\d|\d-?[A-Z]{3}-?\d{2}"
-    r"|[A-Z]{2}-?\d{3}-?[A-Z]|[A-Z]-?\d{3}-?[A-Z]{2}|[A-Z]{3}-?\d{2}-?[A-Z]|\d-?[A-Z]{2}-?\d{3})\b",
-    re.IGNORECASE,
-)
 
 
 class DeidentificationUnavailableError(Exception):
@@ -248,19 +243,718 @@ def _background_started() -> bool:
     return any(t.name == "ivp-deid-load" and t.is_alive() for t in threading.enumerate())
 
 
-def _plates(text: str) -> str:
-    return _PLATE.sub("[KENTEKEN]", text)
+# ---------------------------------------------------------------------------------------------------------
+# Own rules on top of deduce (issue 12, finding 9). deduce misses lower-case names and streets, phone
+# numbers written "+31 6 1234 5678", social media handles, spaced licence plates, (partial) IBANs,
+# obfuscated e-mail addresses, spaced BSNs and dates of birth. Each rule yields character spans; the
+# spans of deduce and of these rules are merged (a character in any span is redacted) and replaced by
+# one tag per merged span. Place, buurt and bare street names stay (the analysis needs where something
+# happened); a street with a house number and a postcode are an address and go.
+# ---------------------------------------------------------------------------------------------------------
 
 
-def deidentify(text: str) -> str:
-    """Return ``text`` with names, contact details, addresses and licence plates replaced by tags.
+@dataclass(frozen=True)
+class Span:
+    """A stretch of ``text[start:end]`` to redact, with the tag it is replaced by."""
 
-    Raises :class:`DeidentificationUnavailableError` while deduce is not loaded in this process.
+    start: int
+    end: int
+    tag: str
+
+
+# Tag priority when spans of different kinds overlap (the merged span gets the highest).
+_PRIORITY = {
+    "bsn": 100,
+    "iban": 90,
+    "emailadres": 80,
+    "telefoonnummer": 70,
+    "geboortedatum": 65,
+    "locatie": 62,
+    "kenteken": 60,
+    "gebruikersnaam": 50,
+    "url": 40,
+    "persoon": 30,
+    "id": 10,
+}
+# Tags replaced without a number, as before ("[KENTEKEN]").
+_UNNUMBERED = {"kenteken"}
+
+_SEP = r"[ \t.\-/]"  # what residents put between digit groups
+
+# Phone numbers: +31 / 0031 / 0 followed by nine digits (the first not 0), any single separators,
+# "(0)" after the country code and "(078)" area codes allowed.
+_PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)[ ]?31[ \-.]*(?:\(0\)[ \-.]*)?|\(0|0)"
+    r"[1-9](?:\)?[ \t.\-/]{0,2}\d){8}(?![\d])"
+)
+_DATE_LIKE = re.compile(r"^\(?\d{1,2}[-./ ]\d{1,2}[-./ ](?:19|20)\d{2}\b")
+
+# E-mail: plain, and obfuscated with spaces, [at], (at), " at ", [dot], " punt ".
+_AT = r"(?:\s*@\s*|\s*[\[(](?:at|apenstaartje)[\])]\s*|\s+(?:at|apenstaartje)\s+)"
+_DOT = r"(?:\s?\.\s?|\s*[\[(](?:dot|punt)[\])]\s*|\s+(?:dot|punt)\s+)"
+_TLD = r"(?:nl|com|net|org|be|eu|info|de|nu|io|me|online|live|biz|co\.uk|fr|uk|email|mail)"
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w+-]+(?:\.[\w+-]+)*@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,12}\b"
+    rf"|(?<![\w.+-])[\w+-]+(?:\s?\.\s?[\w+-]+)*{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}{_TLD}\b",
+    re.IGNORECASE,
+)
+
+# Social media handles: "@name" (not inside an e-mail address), and a platform word followed by a name.
+_HANDLE_AT = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")
+_PLATFORM = (
+    r"(?:instagram|insta|ig|snapchat|snap|tiktok|tik\s?tok|twitter|telegram|facebook|fb|discord|"
+    r"youtube|threads|signal|whatsapp|x)"
+)
+_HANDLE_CTX = re.compile(
+    rf"\b{_PLATFORM}(?:\s?(?:account|naam|name|profiel))?"
+    r"(?P<sep>\s*:\s*|\s+(?:is|als|heet|onder|van|op)?\s*)"
+    r"(?P<h>@?[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)",
+    re.IGNORECASE,
+)
+
+# Dutch licence plates, sidecodes 1-14. Joined or with dashes: any case. With spaces or dots: upper case,
+# or lower case when a vehicle word comes shortly before.
+_SIDECODES = (
+    "L2 D2 D2",
+    "D2 D2 L2",
+    "D2 L2 D2",
+    "L2 D2 L2",
+    "L2 L2 D2",
+    "D2 L2 L2",
+    "D2 L3 D1",
+    "D1 L3 D2",
+    "L2 D3 L1",
+    "L1 D3 L2",
+    "L3 D2 L1",
+    "D1 L2 D3",
+    "D2 L1 D3",
+    "L1 D2 L3",
+)
+
+
+def _plate_regex(sep: str, letters: str) -> str:
+    def group(code: str) -> str:
+        return f"{letters if code[0] == 'L' else '[0-9]'}{{{code[1]}}}"
+
+    return "|".join(sep.join(group(c) for c in code.split()) for code in _SIDECODES)
+
+
+_PLATE = re.compile(rf"(?<![\w-])(?:{_plate_regex('-?', '[A-Za-z]')})(?![\w-])")
+_PLATE_SPACED = re.compile(rf"(?<![\w-])(?:{_plate_regex('[ .]', '[A-Z]')})(?![\w-])")
+_PLATE_SPACED_ANY = re.compile(rf"(?<![\w-])(?:{_plate_regex('[ .-]', '[A-Za-z]')})(?![\w-])")
+_VEHICLE = re.compile(
+    r"\b(?:kenteken\w*|nummerbord\w*|plaat|auto\w*|wagen|busje|bus|bestelbus|scooter\w*|brommer\w*|"
+    r"motor\w*|taxi|suv|golf|bmw|audi|mercedes|polo|opel|toyota|kia|peugeot|renault|volvo|tesla)\b",
+    re.IGNORECASE,
+)
+
+# IBAN: full or partial, spaced or not, any case; Dutch bank codes alone; digits after "rekening".
+_BANKS = r"(?:ABNA|INGB|RABO|SNSB|TRIO|ASNB|KNAB|BUNQ|RBRB|REVO|FVLB|HAND|NNBA|BITS|DEUT|FRBK|NTSB)"
+_IBAN = re.compile(
+    rf"(?<![\w])NL\s?\d{{2}}(?:\s?{_BANKS}|\s?[A-Z]{{4}})(?:[ .]?\d){{0,10}}(?![\w])"
+    r"|(?<![\w])(?:BE|DE|LU|FR|ES|GB|IT|PL|TR|AT|CH|PT)\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?(?![\w])"
+    rf"|(?<![\w]){_BANKS}(?:[ .]?\d){{4,10}}(?![\w])",
+    re.IGNORECASE,
+)
+_ACCOUNT_CTX = re.compile(
+    r"\b(?:iban|rekening\w*|rek\.?\s?nr\.?|reknr\.?|bankrekening\w*|bankrek\w*|bank)\b"
+    r"[^\d\n]{0,40}?(?P<n>\d(?:[ .]?\d){2,17})(?![\d])",
+    re.IGNORECASE,
+)
+
+# BSN: nine digits passing the elfproef, also written in groups; any 8-9 digits after "bsn".
+_BSN_GROUPED = re.compile(r"(?<![\d\w])\d{3}[ .\-]?\d{2,3}[ .\-]?\d{3,4}(?![\d\w])")
+_BSN_CTX = re.compile(
+    r"\b(?:bsn|burgerservicenummer|sofinummer|sofi-nummer|sofi)\b[^\d\n]{0,25}?(?P<n>\d(?:[ .\-]?\d){7,8})(?!\d)",
+    re.IGNORECASE,
+)
+
+# Dates of birth: a date after "geboren", "geb.", "geboortedatum".
+_MONTHS = (
+    r"(?:januari|jan|februari|feb|maart|mrt|april|apr|mei|juni|jun|juli|jul|augustus|aug|september|sept|"
+    r"sep|oktober|okt|november|nov|december|dec)\.?"
+)
+_DATE = rf"(?:\d{{1,2}}[-/. ]\d{{1,2}}[-/. ](?:19|20)?\d{{2}}|\d{{1,2}}\s?{_MONTHS}\s?(?:19|20)?\d{{2}}|(?:19|20)\d{{2}}-\d{{1,2}}-\d{{1,2}}|(?:19|20)\d{{2}})"
+_BIRTH = re.compile(
+    r"\b(?:geboren|geboortedatum|geb\.?\s?datum|geboortedag|geb\.dat\.?|dob|geb\.|geb\b)"
+    rf"(?:\s*(?:op|in|:|is|rond|ongeveer|omstreeks))*\s*(?P<d>{_DATE})(?![\d])",
+    re.IGNORECASE,
+)
+
+# Postcodes: "3311 AB", "3311AB", "3311ab"; lower case with a space only after "postcode".
+_POSTCODE = re.compile(
+    r"(?<![\w])[1-9]\d{3}(?:\s?[A-Z]{2}|[a-z]{2})(?![\w])"
+    r"|(?i:\bpostcode\b\s*:?\s*)(?P<pc>[1-9]\d{3}\s?[A-Za-z]{2})(?![\w])"
+)
+_NOT_POSTCODE = {
+    "SS",
+    "SA",
+    "SD",
+    "mg",
+    "kg",
+    "km",
+    "cm",
+    "mm",
+    "ml",
+    "gr",
+    "uu",
+    "ct",
+    "st",
+    "nd",
+    "rd",
+    "th",
+}
+
+# Street + house number. The street: a word with a street suffix (any case), or one to five words that
+# form a street name of the BAG (deduce's street list, compared in lower case).
+_STREET_SUFFIX = (
+    r"(?:straat|str|laan|weg|plein|gracht|kade|dijk|dyk|singel|hof|steeg|pad|dreef|park|markt|wal|haven|"
+    r"plantsoen|boulevard|baan|erf|dam|kant|zijde|ring|veld|burcht|poort|vest|polder|weide|akker|tuin|"
+    r"hoek|straatje|pleintje|allee|promenade|passage|oord|waard|hout|berg|brink|dreef|gaarde|hove|horst)"
+)
+_STREET_WORD = re.compile(rf"^[\w'’-]*{_STREET_SUFFIX}$", re.IGNORECASE)
+_HOUSENUMBER = re.compile(
+    r"(?:(?:nr\.?|nummer|no\.?|huisnummer)\s?)?"
+    r"\d{1,4}(?:\s?[a-zA-Z](?![\w'’]))?(?:\s?[-/]\s?\d{1,4}[a-zA-Z]?(?![\w]))?"
+    r"(?:[\s-](?:bis|hs|huis|bg|bov|boven|rd|zw|I{1,3})(?![\w]))?(?![\d\w:,]\d)"
+)
+_AFTER_NUMBER_NOT_ADDRESS = re.compile(
+    r"\s*(?:uur|u\b|minuten|min\b|jongens|jongeren|man|mannen|personen|mensen|keer|jaar|euro|km|meter|m\b|"
+    r"dagen|weken|maanden|auto|scooters|kinderen|meiden|honden|procent|%|:)",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
+
+# Names. deduce finds capitalised names; these add lower-case ones from deduce's own name lists.
+_CUE = re.compile(
+    r"\b(?:buurman|buurvrouw|buurjongen|buurmeisje|genaamd|heet|heten|noemt\s+zich|bijnaam|ene|meneer|"
+    r"mevrouw|mevr\.?|dhr\.?|mw\.?|mijnheer|zoon|dochter|vriend|vriendje|vriendin|broer|zus|zwager|"
+    r"schoonzoon|neef|nicht|oom|tante|ex|vader|moeder|opa|oma|familie|fam\.?|jongen|meisje|man|vrouw|"
+    r"collega|huisbaas|verhuurder|eigenaar|bewoner|hij|zij)\b[\s:,]*",
+    re.IGNORECASE,
+)
+_STRONG_CUES = {"genaamd", "heet", "heten", "bijnaam", "ene", "noemt"}
+_FAMILY_CUES = {"meneer", "mevrouw", "mevr", "dhr", "mw", "mijnheer", "familie", "fam"}
+_CUE_NOT_NAME = {
+    "hiernaast",
+    "boven",
+    "beneden",
+    "naast",
+    "tegenover",
+    "verderop",
+    "hier",
+    "daar",
+    "er",
+    "het",
+    "een",
+    "die",
+    "dat",
+    "deze",
+    "is",
+    "was",
+    "heeft",
+    "had",
+    "en",
+    "of",
+    "maar",
+    "ook",
+    "nog",
+    "al",
+    "weer",
+    "niet",
+    "wel",
+    "zo",
+    "om",
+    "op",
+    "in",
+    "aan",
+    "bij",
+    "met",
+    "voor",
+    "uit",
+    "zegt",
+    "zei",
+    "komt",
+    "kwam",
+    "gaat",
+    "ging",
+    "doet",
+    "deed",
+}
+
+
+# Ambiguous first names that are also frequent Dutch function words or verbs ("ik ben van de buurt"):
+# followed by an interfix they need a listed surname.
+_FUNCTION_WORD_NAMES_TEXT = (
+    "ben bent al do door aan man van de on onder mee men min nam wil wilt win duurt made per to he ha ho "
+    "hou jouw klaar la long sla tien zus broer dies date fan fee fine hang hart hee hei hoi kan ken kent "
+    "kin koop lam lee lei lot maan mat mei mint nader nadien nas pas rem rijk rol son star tak tam ton "
+    "tong toon veer wel wiel winter zomer zen"
+)
+_FUNCTION_WORD_NAMES = frozenset(_FUNCTION_WORD_NAMES_TEXT.split())
+
+
+def _lists_dir() -> Path:
+    return lookup_data_path() / "src"
+
+
+def _read_list(rel: str) -> list[str]:
+    base = _lists_dir() / rel
+    items = (base / "items.txt").read_text(encoding="utf-8").splitlines()
+    exceptions_file = base / "exceptions.txt"
+    skip = (
+        set(exceptions_file.read_text(encoding="utf-8").splitlines()) if exceptions_file.exists() else set()
+    )
+    return [i.strip() for i in items if i.strip() and i not in skip]
+
+
+@functools.cache
+def _names() -> tuple[frozenset[str], frozenset[str], tuple[str, ...], frozenset[str]]:
+    """deduce's first names, surnames (both lower case), interfixes (longest first) and whitelist words."""
+    first = frozenset(n.lower() for n in _read_list("names/lst_first_name") if " " not in n)
+    surnames = frozenset(
+        n.lower() for n in _read_list("names/lst_surname") + _read_list("names/lst_interfix_surname")
+    )
+    interfixes = tuple(sorted({i.lower() for i in _read_list("names/lst_interfix")}, key=len, reverse=True))
+    white = frozenset(
+        w.lower() for rel in ("whitelist/lst_common_word", "whitelist/lst_stop_word") for w in _read_list(rel)
+    )
+    return first, surnames, interfixes, white
+
+
+@functools.cache
+def _streets() -> tuple[frozenset[str], int]:
+    """The BAG street names (lower case) and the most words one has."""
+    names = {
+        line.strip().lower()
+        for line in (_lists_dir() / "locations/lst_street/streets_bag.txt")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if line.strip()
+    }
+    return frozenset(names), max((n.count(" ") + 1 for n in names), default=1)
+
+
+def _elfproef(digits: str) -> bool:
+    if len(digits) != 9 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - int(digits[8])
+    return total % 11 == 0 and digits != "000000000"
+
+
+def _phones(text: str) -> Iterator[Span]:
+    for m in _PHONE.finditer(text):
+        if _DATE_LIKE.match(m.group()):
+            continue
+        yield Span(m.start(), m.end(), "telefoonnummer")
+
+
+def _emails(text: str) -> Iterator[Span]:
+    for m in _EMAIL.finditer(text):
+        yield Span(m.start(), m.end(), "emailadres")
+
+
+def _handles(text: str) -> Iterator[Span]:
+    _first, _sur, _inter, white = _names()
+    for m in _HANDLE_AT.finditer(text):
+        yield Span(m.start(), m.end(), "gebruikersnaam")
+    for m in _HANDLE_CTX.finditer(text):
+        handle, sep = m.group("h"), m.group("sep")
+        explicit = handle.startswith("@") or ":" in sep or sep.strip() != ""
+        handle_like = any(c.isdigit() or c in "_." for c in handle)
+        if handle.lower() in white or handle.lower() in _CUE_NOT_NAME:
+            continue
+        if explicit or handle_like:
+            yield Span(m.start("h"), m.end("h"), "gebruikersnaam")
+
+
+def _plates(text: str) -> Iterator[Span]:
+    for m in _PLATE.finditer(text):
+        value = m.group()
+        if value.isdigit() or value.isalpha():
+            continue
+        yield Span(m.start(), m.end(), "kenteken")
+    for m in _PLATE_SPACED.finditer(text):
+        yield Span(m.start(), m.end(), "kenteken")
+    _first, _sur, _inter, white = _names()
+    for m in _PLATE_SPACED_ANY.finditer(text):
+        letters = [w.lower() for w in re.findall(r"[A-Za-z]+", m.group())]
+        if (m.start() and text[m.start() - 1] == ":") or any(w in white for w in letters):
+            continue  # "21:00 en 01:00", "10 uur 3"
+        if _VEHICLE.search(text, max(0, m.start() - 60), m.start()):
+            yield Span(m.start(), m.end(), "kenteken")
+
+
+def _ibans(text: str) -> Iterator[Span]:
+    for m in _IBAN.finditer(text):
+        yield Span(m.start(), m.end(), "iban")
+    for m in _ACCOUNT_CTX.finditer(text):
+        yield Span(m.start("n"), m.end("n"), "iban")
+
+
+def _bsns(text: str) -> Iterator[Span]:
+    for m in _BSN_GROUPED.finditer(text):
+        if _elfproef(re.sub(r"\D", "", m.group())):
+            yield Span(m.start(), m.end(), "bsn")
+    for m in _BSN_CTX.finditer(text):
+        yield Span(m.start("n"), m.end("n"), "bsn")
+
+
+def _births(text: str) -> Iterator[Span]:
+    for m in _BIRTH.finditer(text):
+        yield Span(m.start("d"), m.end("d"), "geboortedatum")
+
+
+def _postcodes(text: str) -> Iterator[Span]:
+    for m in _POSTCODE.finditer(text):
+        if m.group("pc"):
+            yield Span(m.start("pc"), m.end("pc"), "locatie")
+        elif m.group()[-2:] not in _NOT_POSTCODE:
+            yield Span(m.start(), m.end(), "locatie")
+
+
+def _addresses(text: str) -> Iterator[Span]:
+    streets, longest = _streets()
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    starts = {w[0]: i for i, w in enumerate(words)}
+    for i, (ws, _we, word) in enumerate(words):
+        if not word[0].isdigit() and not word.lower().startswith(("nr", "nummer", "no", "huisnummer")):
+            continue
+        if i == 0:
+            continue
+        num = _HOUSENUMBER.match(text, ws)
+        if num is None or not any(c.isdigit() for c in num.group()):
+            continue
+        if _AFTER_NUMBER_NOT_ADDRESS.match(text, num.end()):
+            continue
+        # the words right before the number (only spaces between them)
+        best: int | None = None
+        for n in range(1, longest + 1):
+            j = i - n
+            if j < 0:
+                break
+            gap = text[words[j][1] : words[j + 1][0]] if j + 1 < i else text[words[j][1] : ws]
+            if n > 1 and gap.strip() not in ("",):
+                break
+            if n == 1 and text[words[j][1] : ws].strip() not in ("", ","):
+                break
+            phrase = " ".join(w[2] for w in words[j:i]).lower()
+            last = words[i - 1][2]
+            listed = phrase in streets and (n > 1 or _STREET_WORD.match(last) or last[0].isupper())
+            if listed or (n == 1 and _STREET_WORD.match(last) and len(last) > 5):
+                best = j
+        if best is None:
+            continue
+        yield Span(words[best][0], num.end(), "locatie")
+    del starts
+
+
+def _name_spans(text: str) -> Iterator[Span]:
+    first, surnames, interfixes, white = _names()
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+
+    def lower(i: int) -> str:
+        return words[i][2].lower()
+
+    def interfix_at(i: int) -> int:
+        """Number of words of an interfix ("van", "van der", "ter") starting at word i, else 0."""
+        for inter in interfixes:
+            parts = inter.split()
+            if i + len(parts) < len(words) and [lower(i + k) for k in range(len(parts))] == parts:
+                return len(parts)
+        return 0
+
+    def surname_after(i: int, *, strict: bool, plain_ok: bool = False) -> int:
+        """End word index (exclusive) of "[interfix] surname" starting at word i, else i.
+
+        ``strict``: the surname must be on deduce's list (after an interfix) or on it and not a Dutch word.
+        """
+        k = interfix_at(i)
+        j = i + k
+        if j >= len(words):
+            return i
+        w = lower(j)
+        if (w in white and w not in surnames) or w in _CUE_NOT_NAME or not w.isalpha():
+            return i
+        if k and (not strict or w in surnames):
+            return j + 1
+        if not k and w in surnames and (plain_ok or w not in AMBIGUOUS_SURNAMES):
+            return j + 1
+        return i
+
+    i = 0
+    while i < len(words):
+        w = lower(i)
+        is_first = w in first and w not in white and len(w) > 1
+        if is_first:
+            ambiguous = w in AMBIGUOUS_FIRST_NAMES
+            end = surname_after(
+                i + 1,
+                strict=w in _FUNCTION_WORD_NAMES or not words[i][2][:1].isalpha(),
+                plain_ok=not ambiguous or words[i][2][:1].isupper(),
+            )
+            if end > i + 1:
+                yield Span(words[i][0], words[end - 1][1], "persoon")
+                i = end
+                continue
+            if not ambiguous and words[i][2].islower() and len(w) > 2:
+                yield Span(words[i][0], words[i][1], "persoon")
+        i += 1
+
+    # After a cue ("mijn buurman kees", "genaamd mo", "de familie de jong"): a first name, or a surname.
+    word_at = {s: k for k, (s, _e, _w) in enumerate(words)}
+    for m in _CUE.finditer(text):
+        k = word_at.get(m.end())
+        if k is None:
+            continue
+        cue = m.group().strip(" :,").lower().split()[0].rstrip(".")
+        w = lower(k)
+        if cue in _FAMILY_CUES and interfix_at(k):
+            end = surname_after(k, strict=False)
+            if end > k:
+                yield Span(words[k][0], words[end - 1][1], "persoon")
+            continue
+        if w in _CUE_NOT_NAME or w in white:
+            continue
+        strong = cue in _STRONG_CUES
+        if w in first or (strong and words[k][2].isalpha() and cue != "heet"):
+            end = surname_after(k + 1, strict=False)
+            yield Span(words[k][0], words[max(end, k + 1) - 1][1], "persoon")
+        elif cue in _FAMILY_CUES:
+            end = surname_after(k, strict=False)
+            if end > k:
+                yield Span(words[k][0], words[end - 1][1], "persoon")
+        elif strong and words[k][2][:1].isupper():
+            yield Span(words[k][0], words[k][1], "persoon")
+
+
+def rule_spans(text: str) -> list[Span]:
+    """The spans found by this module's own rules (without deduce)."""
+    spans: list[Span] = []
+    for rule in (_phones, _emails, _handles, _plates, _ibans, _bsns, _births, _postcodes, _addresses):
+        spans.extend(rule(text))
+    spans.extend(_name_spans(text))
+    return spans
+
+
+# ---- merging with deduce ------------------------------------------------------------------------------
+
+
+def _keep_variants(name: str) -> set[str]:
+    """Forms of a buurt name that residents write: "Krispijnse Driehoek", "Crabbehof" for "Crabbehof-Noord"."""
+    name = re.sub(r"^Wijk\s+\d+\s+", "", name.strip(), flags=re.IGNORECASE)  # "Wijk 03 Oud Krispijn"
+    out = {name}
+    base = re.sub(r"\s+en\s+omgeving\b.*$", "", name).strip()
+    out.add(base)
+    out.update(p.strip() for p in re.split(r"\s+en\s+|\s+-\s+|/", base) if p.strip())
+    for part in list(out):
+        bare = re.sub(r"^(?:het|de|'t)\s+", "", part, flags=re.IGNORECASE)  # "Het Reeland"
+        out.add(bare)
+        quarter = re.match(r"^(?:oud|nieuw|groot|klein)[- ](.+)$", bare, flags=re.IGNORECASE)
+        if quarter:
+            out.add(quarter.group(1))  # "Oud Krispijn" -> "Krispijn"
+    for part in list(out):
+        stem = re.sub(r"[- ](?:Noord|Zuid|Oost|West|Midden|Beneden|I{1,3}V?|IV|\d.*)$", "", part)
+        out.add(stem)
+        for token in stem.split():
+            if token.endswith("se") and len(token) > 5 and token[:1].isupper():
+                out.add(token[:-2])  # Krispijnse -> Krispijn, Dordtse -> Dordt
+                out.add(token)
+    return {o.lower() for o in out if len(o) > 2}
+
+
+# Shop names residents use to say where something happened ("voor de Albert Heijn").
+_KEEP_ALWAYS = ("Albert Heijn", "Dirk van den Broek", "Jumbo", "Lidl", "Aldi", "Kruidvat", "Action", "Hema")
+
+
+@functools.cache
+def _configured_keep() -> frozenset[str]:
+    """Buurt and wijk names of the municipality served (when Django is set up), and :data:`_KEEP_ALWAYS`."""
+    from django.conf import settings
+
+    names: list[str] = list(_KEEP_ALWAYS)
+    if not settings.configured:
+        return keep_names(names)
+    try:
+        from ivp.web.meldingen.regions import region_map
+
+        names += [b.naam for b in region_map().buurten]
+        workspace = settings.WORKSPACE
+        if workspace is not None and workspace.store_path.exists():
+            from ivp.store import Store
+            from ivp.store.areas import areas
+
+            with Store(workspace.store_path, read_only=True) as store:
+                names += [str(n) for n in areas(store, workspace.gemeente, ("wijk",))["name"]]
+    except Exception:  # no workspace, no GeoJSON: keep what was found
+        log.warning("buurt names for de-identification not available", exc_info=True)
+    return keep_names(names)
+
+
+def keep_names(names: Iterable[str]) -> frozenset[str]:
+    """The lower-case forms of the given buurt or place names that stay in de-identified text."""
+    first, _s, _i, _w = _names()
+    out: set[str] = set()
+    for name in names:
+        # A name as the municipality spells it stays, even "Krispijn": the name itself, without "Wijk 03",
+        # with a hyphen for a space, and without "Oud"/"Nieuw".
+        full = re.sub(r"^Wijk\s+\d+\s+", "", name.strip(), flags=re.IGNORECASE)
+        quarter = re.match(r"^(?:oud|nieuw|groot|klein)[- ](.+)$", full, flags=re.IGNORECASE)
+        for form in (full, full.replace(" ", "-"), quarter.group(1) if quarter else ""):
+            if len(form) > 2:
+                out.add(form.lower())
+        out.update(v for v in _keep_variants(name) if v not in first)  # derived forms: not first names
+    return frozenset(out)
+
+
+def _keep_hits(text: str, keep: frozenset[str]) -> list[tuple[int, int]]:
+    lowered = text.lower()
+    hits: list[tuple[int, int]] = []
+    for name in keep:
+        if name in lowered:
+            hits.extend(
+                (m.start(), m.end()) for m in re.finditer(rf"(?<![\w]){re.escape(name)}(?![\w])", lowered)
+            )
+    return hits
+
+
+def _deduce_spans(text: str) -> list[Span]:
+    doc = _deduce().deidentify(text, disabled={"dates", "age", "placename", "redactor"})
+    spans = []
+    for ann in doc.annotations:
+        tag = str(ann.tag).split("+")[0] if str(ann.tag) not in _PRIORITY else str(ann.tag)
+        tag = {"patient": "persoon", "straat": "locatie"}.get(tag, tag)
+        spans.append(Span(ann.start_char, ann.end_char, tag))
+    return spans
+
+
+def _without_kept(text: str, spans: list[Span], keep_hits: list[tuple[int, int]]) -> list[Span]:
+    """Name spans that overlap a kept buurt, wijk or shop name lose that part."""
+    streets, _n = _streets()
+    out: list[Span] = []
+    for span in spans:
+        words = _WORD.findall(text[span.start : span.end])
+        if (
+            span.tag == "persoon"
+            and words
+            and _STREET_WORD.match(words[-1])
+            and " ".join(words).lower() in streets
+        ):
+            continue  # a street named after someone ("Admiraal de Ruyterweg") without a number stays
+        if span.tag == "persoon" and any(s < span.end and span.start < e for s, e in keep_hits):
+            out.extend(_outside_keep(text, span.start, span.end, keep_hits))
+        else:
+            out.append(span)
+    return out
+
+
+def _outside_keep(text: str, start: int, end: int, keep_hits: list[tuple[int, int]]) -> Iterator[Span]:
+    """The parts of a deduce name outside kept names ("Albert Heijn aan de Voorstraat"), unless what is
+    left is only interfixes, common words and a street name."""
+    _first, _s, interfixes, white = _names()
+    streets, _n = _streets()
+    small = {p for i in interfixes for p in i.split()}
+    inside = [False] * (end - start)
+    for s, e in keep_hits:
+        for k in range(max(s, start), min(e, end)):
+            inside[k - start] = True
+    k = 0
+    while k < len(inside):
+        if inside[k]:
+            k += 1
+            continue
+        j = k
+        while j < len(inside) and not inside[j]:
+            j += 1
+        piece = text[start + k : start + j]
+        words = [w for w in _WORD.findall(piece) if w.lower() not in small and w.lower() not in white]
+        rest = " ".join(words).lower()
+        if words and not (rest in streets or all(_STREET_WORD.match(w) for w in words)):
+            m0 = len(piece) - len(piece.lstrip())
+            m1 = len(piece.rstrip())
+            yield Span(start + k + m0, start + k + m1, "persoon")
+        k = j
+
+
+def _propagate_names(text: str, spans: list[Span], keep: frozenset[str]) -> list[Span]:
+    """Every other occurrence, in any case, of a word already taken for part of a name."""
+    _first, _s, interfixes, white = _names()
+    small = {p for i in interfixes for p in i.split()}
+    tokens = {
+        w.lower()
+        for s in spans
+        if s.tag == "persoon"
+        for w in _WORD.findall(text[s.start : s.end])
+        if len(w) > 2 and w.lower() not in white and w.lower() not in small and w.lower() not in keep
+    }
+    out = []
+    for m in _WORD.finditer(text):
+        if m.group().lower() in tokens:
+            out.append(Span(m.start(), m.end(), "persoon"))
+    return out
+
+
+def _merge(text: str, spans: list[Span]) -> list[Span]:
+    """Overlapping spans become one, with the tag of highest priority; adjacent spans of one tag too."""
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if span.end <= span.start:
+            continue
+        if merged and span.start < merged[-1].end:
+            last = merged[-1]
+            tag = max((last.tag, span.tag), key=lambda t: _PRIORITY.get(t, 0))
+            merged[-1] = Span(last.start, max(last.end, span.end), tag)
+        elif (
+            merged
+            and merged[-1].tag == span.tag
+            and re.fullmatch(r"[ .\-]?[ .]?", text[merged[-1].end : span.start])
+        ):
+            merged[-1] = Span(merged[-1].start, span.end, span.tag)
+        else:
+            merged.append(span)
+    return merged
+
+
+def find_spans(text: str, keep: frozenset[str] | None = None) -> list[Span]:
+    """The merged spans that :func:`deidentify` replaces (deduce plus this module's rules)."""
+    keep = _configured_keep() if keep is None else keep
+    hits = _keep_hits(text, keep)
+    spans = _without_kept(text, _deduce_spans(text) + rule_spans(text), hits)
+    spans += _without_kept(text, _propagate_names(text, spans, keep), hits)
+    return _merge(text, spans)
+
+
+def redact(text: str, spans: list[Span]) -> str:
+    """Replace each span by ``[TAG-n]``; the same text (edit distance 0, any case) keeps its number."""
+    numbers: dict[str, dict[str, int]] = {}
+    out: list[str] = []
+    pos = 0
+    for span in spans:
+        tag = span.tag.upper()
+        if span.tag in _UNNUMBERED:
+            label = f"[{tag}]"
+        else:
+            seen = numbers.setdefault(tag, {})
+            key = re.sub(r"\W", "", text[span.start : span.end].lower())
+            label = f"[{tag}-{seen.setdefault(key, len(seen) + 1)}]"
+        out.append(text[pos : span.start])
+        out.append(label)
+        pos = span.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def deidentify(text: str, keep: frozenset[str] | None = None) -> str:
+    """Return ``text`` with names, contact details, addresses, plates, IBANs, BSNs, dates of birth and
+    social media handles replaced by tags; place, buurt and bare street names stay.
+
+    ``keep``: lower-case buurt/place names that stay even where deduce takes them for a name (default:
+    the buurten of the configured region map). Raises :class:`DeidentificationUnavailableError` while
+    deduce is not loaded in this process.
     """
     if not text.strip():
         return text
-    result = _deduce().deidentify(_plates(text), disabled={"dates", "age"})
-    return str(result.deidentified_text)
+    return redact(text, find_spans(text, keep))
 
 
 def main(argv: list[str] | None = None) -> int:
