@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ivp.cli._common import command, open_workspace, workspace_option
+from ivp.lib import cells
 from ivp.lib.fmt import number
 from ivp.lib.i18n import _
 
@@ -102,7 +103,10 @@ def figures_cmd(gemeente: str, level: str | None, fmt: str | None, workspace: Pa
         if (values == values.round()).all():
             frame[column] = frame[column].astype("Int64")
     if fmt == "csv":
-        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+        # Names come from data files: a text cell never starts a formula in a spreadsheet (ivp.lib.cells).
+        text = frame.select_dtypes(include=["object", "str"]).columns
+        safe = frame.assign(**{str(c): frame[c].map(cells.cell) for c in text})
+        safe.to_csv(sys.stdout, index=False, lineterminator="\n")
     elif fmt == "json":
         records = json.loads(frame.to_json(orient="records", force_ascii=False))
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))

@@ -1,4 +1,8 @@
-"""xlsx helpers of every report (openpyxl): one sheet per table, numbers as numbers, a source line."""
+"""xlsx helpers of every report (openpyxl): one sheet per table, numbers as numbers, a source line.
+
+Text cells go through :func:`ivp.lib.cells.cell` and are written as strings: a name from a data file that
+starts with ``=`` shows as text, never runs as a formula, and no character can make the save fail.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,9 @@ from collections.abc import Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ivp.lib import cells
 
 Cell = str | int | float | bool | None
 
@@ -21,10 +28,20 @@ def new_workbook() -> Workbook:
 
 
 def clean(value: Cell) -> Cell:
-    """NaN and infinities as empty cells (Excel has no such numbers)."""
+    """NaN and infinities as empty cells (Excel has no such numbers); text neutralised and cleaned."""
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
         return None
+    if isinstance(value, str):
+        return str(cells.cell(value))
     return value
+
+
+def _append(ws: Worksheet, values: Sequence[Cell]) -> None:
+    """Append a row; text as string cells (``data_type 's'``: not a formula, not an error value)."""
+    ws.append([clean(v) for v in values])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def sheet(
@@ -32,13 +49,13 @@ def sheet(
 ) -> None:
     """Append a sheet: bold header (frozen), the rows, an empty row and the source line."""
     ws = wb.create_sheet(title[:31])
-    ws.append(list(header))
+    _append(ws, list(header))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([clean(v) for v in row])
+        _append(ws, row)
     ws.append([])
-    ws.append([source])
+    _append(ws, [source])
     ws.freeze_panes = "A2"
     for col in ws.columns:
         width = max(len(str(c.value or "")) for c in col[: len(rows) + 1])
