@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import math
 from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from ivp.web.accounts.models import Team
 from ivp.web.audit.models import AuditEvent
 from ivp.web.meldingen import services, workflow
 from ivp.web.meldingen.models import Category, Contact, Melding, Open311Client, RoutingRule
+from tests.web.factories import make_melding
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +27,18 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def key(db: Any) -> str:
     return services.create_open311_client("BuitenBeter")[1]
+
+
+LAT, LON = 51.8133, 4.6690  # by the bridge, in buurt BU05050101
+
+
+def _public_group(team: Team | None = None, n: int = 5, days: int = 10, **extra: Any) -> list[Melding]:
+    """``n`` meldingen of one category, place and time, ``days`` old: with n >= 5 the public feed shows them."""
+    moment = timezone.now() - dt.timedelta(days=days)
+    fields = {"lat": LAT, "lon": LON, **extra}
+    made = [make_melding(team=team, aangemaakt=moment, **fields) for _ in range(n)]
+    cache.delete("open311-public-ids")
+    return made
 
 
 def _post(client: Client, key: str, fmt: str = "json", **extra: str) -> Any:
@@ -99,14 +116,18 @@ def test_get_hides_text_and_shows_answer_only_to_the_submitting_app(
     Melding.objects.filter(pk=pk).update(team=actors["team_a"])
     services.change_status(pk, workflow.AFGEHANDELD, actors["member"])
     services.answer(pk, actors["member"], "Opgelost, dank.")
-    public = client.get(f"/open311/v2/requests/{pk}.json").json()[0]
-    assert public["status"] == "closed"
-    assert public["description"] is None
-    assert public["status_notes"] == "Afgehandeld"
+    assert client.get(f"/open311/v2/requests/{pk}.json").status_code == 404  # fresh: not public (issue 12)
     own = client.get(f"/open311/v2/requests/{pk}.json", {"api_key": key}).json()[0]
+    assert own["status"] == "closed"
+    assert own["description"] is None
     assert own["status_notes"] == "Opgelost, dank."
-    listed = client.get("/open311/v2/requests.json", {"status": "closed"}).json()
+    listed = client.get("/open311/v2/requests.json", {"status": "closed", "api_key": key}).json()
     assert [r["service_request_id"] for r in listed] == [str(pk)]
+    public = _public_group(actors["team_a"])[0]
+    services.change_status(public.pk, workflow.AFGEHANDELD, actors["member"])
+    services.answer(public.pk, actors["member"], "Opgelost, dank.")
+    seen = client.get(f"/open311/v2/requests/{public.pk}.json", {"api_key": key}).json()[0]
+    assert (seen["status"], seen["description"], seen["status_notes"]) == ("closed", None, "Afgehandeld")
     assert client.get("/open311/v2/requests.json", {"status": "half"}).status_code == 400
     assert client.get("/open311/v2/requests/999999.xml").status_code == 404
 
@@ -240,7 +261,7 @@ def test_real_world_offsets_and_years_are_accepted(client: Client, actors: dict[
 
 
 def test_ids_beyond_bigint_cannot_exist(client: Client, actors: dict[str, Any]) -> None:
-    pk = actors["melding"].pk
+    pk = _public_group()[0].pk
     listed = client.get("/open311/v2/requests.json", {"service_request_id": f"{pk},99999999999999999999999"})
     assert listed.status_code == 200
     assert [r["service_request_id"] for r in listed.json()] == [str(pk)]
@@ -305,3 +326,90 @@ def test_other_methods_are_405_not_a_csrf_page(method: str, path: str, allow: st
 
 def test_post_without_csrf_token_is_accepted(key: str) -> None:
     assert _post(Client(enforce_csrf_checks=True), key).status_code == 201
+
+
+# The public feed (issue 12, finding 5): delayed, coarse, small groups left out; an app sees its own in full
+
+
+def _ids(response: Any) -> list[str]:
+    assert response.status_code == 200
+    return [r["service_request_id"] for r in response.json()]
+
+
+def test_fresh_melding_is_not_in_the_public_list(client: Client, key: str, actors: dict[str, Any]) -> None:
+    group = _public_group(actors["team_a"])
+    fresh = _post(client, key).json()[0]["service_request_id"]
+    public = _ids(client.get("/open311/v2/requests.json"))
+    assert fresh not in public
+    assert sorted(public) == sorted(str(m.pk) for m in group)
+    assert client.get(f"/open311/v2/requests/{fresh}.json").status_code == 404
+    assert str(actors["melding"].pk) not in public  # the actors' melding is fresh too
+
+
+def test_public_list_leaks_no_buurt_team_exact_time_or_location(
+    client: Client, actors: dict[str, Any]
+) -> None:
+    group = _public_group(actors["team_a"])
+    items = client.get("/open311/v2/requests.json").json()
+    assert len(items) == 5
+    for item in items:
+        assert item["address"] is None
+        assert item["address_id"] is None
+        assert item["agency_responsible"] is None
+        assert item["description"] is None
+        for field in ("requested_datetime", "updated_datetime"):
+            moment = dt.datetime.fromisoformat(item[field])
+            assert (moment.hour, moment.minute, moment.second, moment.weekday()) == (0, 0, 0, 0)  # a Monday
+        assert item["lat"] == round((math.floor(LAT / 0.01) + 0.5) * 0.01, 4)  # a cell centre, not the spot
+        assert item["long"] == round((math.floor(LON / 0.015) + 0.5) * 0.015, 4)
+        assert abs(item["lat"] - round(LAT, 3)) > 0.001 or abs(item["long"] - round(LON, 3)) > 0.001
+    xml = client.get("/open311/v2/requests.xml").content.decode()
+    assert group[0].buurt_naam not in xml
+    assert "Handhaving" not in xml
+
+
+def test_small_groups_are_not_public(client: Client) -> None:
+    group = _public_group(n=4)
+    assert _ids(client.get("/open311/v2/requests.json")) == []
+    assert client.get(f"/open311/v2/requests/{group[0].pk}.json").status_code == 404
+    other_place = _public_group(n=1, lat=LAT + 0.05, lon=LON)  # another cell: a group of its own
+    assert _ids(client.get("/open311/v2/requests.json")) == []
+    more = _public_group(n=1)
+    assert sorted(_ids(client.get("/open311/v2/requests.json"))) == sorted(str(m.pk) for m in [*group, *more])
+    assert str(other_place[0].pk) not in _ids(client.get("/open311/v2/requests.json", {"service_code": ""}))
+
+
+def test_a_filter_cannot_narrow_a_group(client: Client) -> None:
+    group = _public_group()
+    group[0].status = workflow.AFGEHANDELD
+    group[0].save()
+    assert _ids(client.get("/open311/v2/requests.json", {"status": "closed"})) == [str(group[0].pk)]
+
+
+def test_the_submitting_app_sees_its_own_requests_as_before(
+    client: Client, key: str, actors: dict[str, Any]
+) -> None:
+    pk = _post(client, key).json()[0]["service_request_id"]
+    Melding.objects.filter(pk=pk).update(team=actors["team_a"])
+    own = client.get("/open311/v2/requests.json", {"api_key": key}).json()
+    assert [r["service_request_id"] for r in own] == [pk]
+    item = own[0]
+    assert item["address_id"].startswith("BU0505")
+    assert item["address"]
+    assert item["agency_responsible"] == "Handhaving"
+    assert (item["lat"], item["long"]) == (round(LAT, 3), round(LON, 3))
+    assert (
+        dt.datetime.fromisoformat(item["requested_datetime"]).second
+        == Melding.objects.get(pk=pk).aangemaakt.second
+    )
+    other = services.create_open311_client("AndereApp")[1]
+    assert (
+        _ids(client.get("/open311/v2/requests.json", {"api_key": other})) == []
+    )  # not its own: public rules
+    assert client.get(f"/open311/v2/requests/{pk}.json", {"api_key": other}).status_code == 404
+
+
+def test_public_delay_is_a_setting(client: Client, settings: Any) -> None:
+    settings.OPEN311_PUBLIC_DELAY_DAYS = 0
+    group = _public_group(days=0)
+    assert sorted(_ids(client.get("/open311/v2/requests.json"))) == sorted(str(m.pk) for m in group)

@@ -97,6 +97,12 @@ ADDITIONS_MAX = env_int(
 RATE_OPEN311 = env_rate(
     "IVP_RATE_OPEN311", "600/60", "Open311-aanvragen per API-sleutel (of IP zonder sleutel) per periode."
 )
+OPEN311_PUBLIC_DELAY_DAYS = env_int(
+    "IVP_OPEN311_PUBLIC_DELAY_DAYS",
+    7,
+    "Dagen voordat een melding (grof, zonder buurt of team) in de openbare Open311-lijst kan verschijnen.",
+    minimum=0,
+)
 MAX_TEXT_LENGTH = env_int(
     "IVP_MAX_TEXT_LENGTH", 5000, "Maximaal aantal tekens in een meldingstekst.", minimum=100
 )

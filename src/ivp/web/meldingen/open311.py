@@ -1,8 +1,12 @@
 """Open311 GeoReport v2: services, requests (GET, POST) and one request, as json and xml.
 
 Apps submit with an API key (``ivp open311 key create NAME``). Reads return no free text and no contact
-details; coordinates are rounded to about 100 m. ``status_notes`` (the answer) only goes to the app that
-submitted the request.
+details. The app that submitted a request sees it in full: time to the second, buurt, team, coordinates
+rounded to about 100 m and ``status_notes`` (the answer). Everyone else (no key, or another app's key) gets
+the public feed (issue 12; docs/web.md): only meldingen older than ``IVP_OPEN311_PUBLIC_DELAY_DAYS``, times
+rounded to the Monday of their week, no buurt, address or team, the location as the centre of a grid cell
+of about 1 km, and only when at least the disclosure threshold of meldingen (the statistics' ``onthul_drempel``,
+5 by default) share its category, cell and week; any other melding is left out of a list and 404 on its own.
 
 Bad input is a 400 in the Open311 error shape (``[{"code": 400, "description": "veld: ..."}]``), never a
 500: a NUL character in any parameter, a date with an offset beyond ±14:00 or a year outside 1900..2100,
@@ -14,13 +18,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
+import math
 import re
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils import timezone, translation
@@ -47,6 +56,26 @@ ID = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also accepts "²", which
 MAX_ID = 2**63 - 1  # bigint, on SQLite and PostgreSQL; a larger id cannot exist
 MAX_OFFSET = dt.timedelta(hours=14)  # the largest UTC offset in use (Kiribati); PostgreSQL stops at 15:59
 YEARS = range(1900, 2101)  # also keeps the conversion to UTC inside datetime's range
+MAX_LIST = 1000  # requests in one list
+
+
+
+GRID_LAT = 0.01  # degrees: about 1.1 km
+
+
+
+GRID_LON = 0.015  # degrees: about 1.0 km at 52 degrees north
+
+
+
+PUBLIC_CACHE_KEY = "open311-public-ids"
+
+
+
+PUBLIC_CACHE_SECONDS = 300
+
+
+
 EXTERN_LENGTH = 48  # Melding.extern_id holds "<app pk>:<device_id>" in 64 characters
 
 
@@ -162,12 +191,38 @@ def _iso(value: dt.datetime | None) -> str | None:
     return timezone.localtime(value).isoformat(timespec="seconds") if value else None
 
 
+def _week(value: dt.datetime) -> dt.datetime:
+    """Monday 00:00 (local time) of ``value``'s week: the precision of the public feed."""
+    local = timezone.localtime(value)
+    monday = local.date() - dt.timedelta(days=local.weekday())
+    return timezone.make_aware(dt.datetime.combine(monday, dt.time()), local.tzinfo)
+
+
+
+def _cell(lat: float | None, lon: float | None) -> tuple[float, float] | None:
+    """The centre of the grid cell (about 1.1 x 1.0 km) that holds the point, or None without a point."""
+    if lat is None or lon is None:
+        return None
+    return (
+        round((math.floor(lat / GRID_LAT) + 0.5) * GRID_LAT, 4),
+        round((math.floor(lon / GRID_LON) + 0.5) * GRID_LON, 4),
+    )
+
+
+
 def _as_request(m: Melding, client: Open311Client | None) -> dict[str, Any]:
+    """One request: in full for the app that submitted it, coarsened for everyone else (module doc)."""
     own = client is not None and m.client_id == client.pk
     notes = ""
     if own:
         last = m.berichten.filter(richting="gemeente").order_by("-op").first()
         notes = last.tekst if last else ""
+        requested, updated = _iso(m.aangemaakt), _iso(m.gewijzigd)
+        lat = round(m.lat, 3) if m.lat is not None else None
+        lon = round(m.lon, 3) if m.lon is not None else None
+    else:
+        requested, updated = _iso(_week(m.aangemaakt)), _iso(_week(m.gewijzigd))
+        lat, lon = _cell(m.lat, m.lon) or (None, None)
     return {
         "service_request_id": str(m.pk),
         "status": workflow.open311_status(m.status),
@@ -175,18 +230,50 @@ def _as_request(m: Melding, client: Open311Client | None) -> dict[str, Any]:
         "service_name": m.categorie.naam,
         "service_code": m.categorie.slug,
         "description": None,
-        "agency_responsible": m.team.naam if m.team else None,
+        "agency_responsible": (m.team.naam if m.team else None) if own else None,
         "service_notice": None,
-        "requested_datetime": _iso(m.aangemaakt),
-        "updated_datetime": _iso(m.gewijzigd),
+        "requested_datetime": requested,
+        "updated_datetime": updated,
         "expected_datetime": None,
-        "address": m.buurt_naam or None,
-        "address_id": m.buurt_code or None,
+        "address": (m.buurt_naam or None) if own else None,
+        "address_id": (m.buurt_code or None) if own else None,
         "zipcode": None,
-        "lat": round(m.lat, 3) if m.lat is not None else None,
-        "long": round(m.lon, 3) if m.lon is not None else None,
+        "lat": lat,
+        "long": lon,
         "media_url": None,
     }
+
+
+def _public_ids() -> frozenset[int]:
+    """The meldingen anyone may see: older than the delay, in a group of at least the disclosure threshold.
+
+    A group is what the public feed shows of a melding: category, grid cell and week. Counted over all
+    meldingen past the delay (not over a filtered list), so no filter can narrow a group. Cached for a few
+    minutes: the set only changes as meldingen pass the delay.
+    """
+    cached: frozenset[int] | None = cache.get(PUBLIC_CACHE_KEY)
+    if cached is not None:
+        return cached
+    from ivp.web.meldingen.api import disclosure_threshold
+
+    cutoff = timezone.now() - dt.timedelta(days=settings.OPEN311_PUBLIC_DELAY_DAYS)
+    rows = (
+        Melding.objects.exclude(kanaal=Kanaal.IMPORT)
+        .filter(aangemaakt__lte=cutoff)
+        .values_list("pk", "categorie_id", "lat", "lon", "aangemaakt")
+    )
+    keys = {pk: (category, _cell(lat, lon), _week(when)) for pk, category, lat, lon, when in rows.iterator()}
+    sizes = Counter(keys.values())
+    threshold = disclosure_threshold()
+    public = frozenset(pk for pk, key in keys.items() if sizes[key] >= threshold)
+    cache.set(PUBLIC_CACHE_KEY, public, PUBLIC_CACHE_SECONDS)
+    return public
+
+
+
+def _visible(m: Melding, client: Open311Client | None, public: frozenset[int]) -> bool:
+    return (client is not None and m.client_id == client.pk) or m.pk in public
+
 
 
 @_methods("GET")
@@ -264,7 +351,12 @@ def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
                         % {"field": param},
                     )
                 rows = rows.filter(**{lookup: moment})
-    items = [_as_request(m, client) for m in rows.order_by("-aangemaakt")[:1000]]
+    public = _public_ids()
+    cutoff = timezone.now() - dt.timedelta(days=settings.OPEN311_PUBLIC_DELAY_DAYS)
+    mine = Q(client=client) if client is not None else Q(pk__in=[])
+    rows = rows.filter(mine | Q(aangemaakt__lte=cutoff)).order_by("-aangemaakt")
+    visible = (m for m in rows.iterator(chunk_size=2000) if _visible(m, client, public))
+    items = [_as_request(m, client) for m in itertools.islice(visible, MAX_LIST)]
     return _render(fmt, "requests", items)
 
 
@@ -364,7 +456,7 @@ def request_detail(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         if int(pk) <= MAX_ID  # larger: cannot exist
         else None
     )
-    if melding is None:
+    if melding is None or not _visible(melding, client, _public_ids()):  # not public: as if unknown
         return _error(fmt, 404, _("Onbekende service_request_id."))
     return _render(fmt, "requests", [_as_request(melding, client)])
 
