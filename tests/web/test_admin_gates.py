@@ -123,3 +123,18 @@ def test_admin_changes_reach_the_audit_log(login: Callable[[Any], Client], actor
     deleted = AuditEvent.objects.get(object_type="open311client", action="delete")
     assert deleted.before is not None
     assert deleted.before["naam"] == "BuitenBeter"
+
+
+def test_own_password_change_in_the_admin_is_audited(
+    login: Callable[[Any], Client], actors: dict[str, Any]
+) -> None:
+    client = login(actors["beheerder"])
+    new = "een-ander-lang-wachtwoord-789"
+    response = client.post(
+        "/beheer/password_change/",
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(object_type="user", action="update")
+    assert event.detail.startswith("wachtwoord gewijzigd")
+    assert new not in str(event.after)

@@ -26,6 +26,7 @@ from django.db.models import Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
@@ -142,6 +143,19 @@ class StaffAdminSite(admin.AdminSite):
         if request.user.is_authenticated:
             raise PermissionDenied  # verified, but the admin is not for this role
         return redirect(reverse("accounts:login") + "?" + urlencode({"next": target}))
+
+    def password_change(self, request: HttpRequest, extra_context: Any = None) -> TemplateResponse:
+        """Django's own-password form, audited like ``services.set_password``."""
+        response = super().password_change(request, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            audit.record(
+                request.user,
+                Action.UPDATE,
+                "user",
+                request.user.pk,
+                detail=f"wachtwoord gewijzigd: {request.user.get_username()} (beheer)",
+            )
+        return response
 
     def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
         """Register as usual, with :class:`AuditedModelAdmin` below ``admin_class`` in its MRO."""
