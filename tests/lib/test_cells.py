@@ -147,4 +147,7 @@ def test_message_lists_a_few_and_counts_the_rest() -> None:
     assert message is not None
     assert message.count("U+") == 3
     assert "en nog 2 andere" in message
+    assert "Haal deze tekens weg" in message
+    assert "Haal dit teken weg" in str(intake_error(None, "a\x01"))
+    assert str(intake_error(None, "a\x01")).startswith("Dit veld bevat ")
     assert "\x01" not in message

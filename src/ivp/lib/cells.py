@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from ivp.lib.i18n import _
+from ivp.lib.i18n import _, ngettext
 
 # OWASP CSV Injection: a cell starting with one of these is read as a formula (or DDE) by Excel, LibreOffice
 # or Google Sheets. The full-width forms are included because some spreadsheets fold them to ASCII.
@@ -206,19 +206,29 @@ def describe(text: str, found: Sequence[Refused], *, limit: int = 3) -> str:
     return text_parts
 
 
-def intake_error(label: str, text: str) -> str | None:
-    r"""A Dutch message naming the field ``label`` when ``text`` has refused characters, else ``None``.
+def intake_error(label: str | None, text: str) -> str | None:
+    r"""A Dutch message when ``text`` has refused characters, else ``None``; it names the field ``label``.
 
-    >>> intake_error("Wat is er gebeurd?", "Een\x01 tekst")  # doctest: +NORMALIZE_WHITESPACE
-    '‘Wat is er gebeurd?’ bevat een onzichtbaar stuurteken (U+0001) op positie 4 (na „Een”).
+    Without ``label`` the message starts "Dit veld bevat", for forms that show it next to the field and
+    under the field's label in the error summary.
+
+    >>> intake_error("description", "Een\x01 tekst")  # doctest: +NORMALIZE_WHITESPACE
+    '‘description’ bevat een onzichtbaar stuurteken (U+0001) op positie 4 (na „Een”).
     Haal dit teken weg (het komt vaak mee bij kopiëren uit een ander programma) en probeer het opnieuw.'
-    >>> intake_error("Naam", "Jan") is None
+    >>> intake_error(None, "\u202eJan")  # doctest: +ELLIPSIS
+    'Dit veld bevat een teken dat de leesrichting omdraait (U+202E) op positie 1 (aan het begin). ...'
+    >>> intake_error("naam", "Jan") is None
     True
     """
     found = refused_characters(text)
     if not found:
         return None
-    return _(
-        "‘{label}’ bevat {what}. Haal dit teken weg (het komt vaak mee bij kopiëren uit een ander "
-        "programma) en probeer het opnieuw."
-    ).format(label=label, what=describe(text, found))
+    what = describe(text, found)
+    advice = ngettext(
+        "Haal dit teken weg (het komt vaak mee bij kopiëren uit een ander programma) en probeer het opnieuw.",
+        "Haal deze tekens weg (ze komen vaak mee bij kopiëren uit een ander programma) en probeer het opnieuw.",
+        len(found),
+    )
+    if label is None:
+        return _("Dit veld bevat {what}.").format(what=what) + " " + advice
+    return _("‘{label}’ bevat {what}.").format(label=label, what=what) + " " + advice

@@ -25,11 +25,11 @@ def plain_text(form: forms.Form, name: str) -> str:
     """The cleaned text of field ``name``, line breaks normalised; control characters refused (issue 12).
 
     Control characters (but tab and line break), reading-direction overrides and invalid code points are
-    refused with a Dutch message naming the field and where the character is, so that the resident can
-    remove it; the text stays in the field.
+    refused with a Dutch message saying which character and where ("Dit veld bevat ..."; the error summary
+    puts the field's label before it), so that the resident can remove it; the text stays in the field.
     """
     value: str = form.cleaned_data.get(name) or ""
-    message = cells.intake_error(str(form.fields[name].label), value)
+    message = cells.intake_error(None, value)  # the label stands above it and in the error summary
     if message:
         raise forms.ValidationError(message, code="ongeldig_teken")
     return cells.normalise_newlines(value)

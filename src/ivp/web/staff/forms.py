@@ -15,7 +15,7 @@ from ivp.web.meldingen import services
 def plain_text(form: forms.Form, name: str) -> str:
     """The cleaned text of ``name`` with line breaks normalised; control characters refused (issue 12)."""
     value: str = form.cleaned_data.get(name) or ""
-    message = cells.intake_error(str(form.fields[name].label), value)
+    message = cells.intake_error(None, value)  # the label stands above it and in the error summary
     if message:
         raise forms.ValidationError(message, code="ongeldig_teken")
     return cells.normalise_newlines(value)
