@@ -12,6 +12,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
+from ivp.lib import cells
 from ivp.lib.i18n import _
 from ivp.plan.errors import PlanError, PlanFileError
 from ivp.plan.model import Plan, Realisation
@@ -99,6 +100,11 @@ def parse_realisations_csv(
             else:
                 if as_of.year != year:
                     bad("plan.bad_date", _("peildatum ligt niet in {year}.").format(year=year), "peildatum")
+        for column in ("bewijs", "toelichting"):
+            found = cells.refused_characters(row.get(column, ""))
+            if found:  # issue 12: no control character reaches the reports (docx and xlsx refuse them)
+                what = cells.describe(row[column], found)
+                bad("plan.bad_text", _("bevat {what}.").format(what=what), column)
         if ind is None:
             continue
         try:

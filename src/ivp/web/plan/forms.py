@@ -6,7 +6,17 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ivp.lib import cells
 from ivp.web.accounts import services as accounts
+
+
+def plain_text(form: forms.Form, name: str) -> str:
+    """The cleaned text of ``name``, line breaks normalised; control characters refused (issue 12)."""
+    value: str = form.cleaned_data.get(name) or ""
+    message = cells.intake_error(None, value)
+    if message:
+        raise forms.ValidationError(message, code="ongeldig_teken")
+    return cells.normalise_newlines(value)
 
 
 class RealisatieForm(forms.Form):
@@ -27,6 +37,12 @@ class RealisatieForm(forms.Form):
         label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def clean_bewijs(self) -> str:
+        return plain_text(self, "bewijs")
+
+    def clean_toelichting(self) -> str:
+        return plain_text(self, "toelichting")
+
 
 class DefinitieForm(forms.Form):
     """An indicator's definition. Targets are one line per year (``2025: 12``); a year left out is
@@ -43,6 +59,12 @@ class DefinitieForm(forms.Form):
             "Eén regel per jaar, zoals 2025: 12 of 2025: 25%. Laat een jaar weg om het te schrappen."
         ),
     )
+
+    def clean_naam(self) -> str:
+        return plain_text(self, "naam")
+
+    def clean_eigenaar(self) -> str:
+        return plain_text(self, "eigenaar")
 
     def clean_streefwaarden(self) -> dict[int, str]:
         targets: dict[int, str] = {}
