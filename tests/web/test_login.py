@@ -157,6 +157,27 @@ def test_guessing_codes_ends_in_a_lockout(client: Client, actors: dict[str, Any]
     assert fresh.post("/account/inloggen/", {"username": "lid", "password": PASSWORD}).status_code == 429
 
 
+def test_logging_in_again_does_not_wipe_wrong_codes(
+    client: Client, actors: dict[str, Any], settings: Any
+) -> None:
+    device = _password_step(client)
+    for i in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post("/account/tweede-factor/", {"token": _code(device, 1 + i)}).status_code == 400
+    _password_step(client)  # the right password again: not a complete login, the count stays
+    assert client.post("/account/tweede-factor/", {"token": _code(device, 50)}).status_code == 429
+
+
+def test_a_complete_login_resets_the_count(client: Client, actors: dict[str, Any], settings: Any) -> None:
+    device = _password_step(client)
+    for i in range(settings.AXES_FAILURE_LIMIT - 1):
+        client.post("/account/tweede-factor/", {"token": _code(device, 1 + i)})
+    assert client.post("/account/tweede-factor/", {"token": _code(device)}).status_code == 302
+    client.logout()
+    device = _password_step(client)
+    for i in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post("/account/tweede-factor/", {"token": _code(device, 1 + i)}).status_code == 400
+
+
 def test_guessing_codes_from_many_addresses_is_capped_per_device(
     actors: dict[str, Any], settings: Any
 ) -> None:

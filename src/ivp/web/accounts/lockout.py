@@ -16,6 +16,8 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
 
+from ivp.web.accounts import permissions
+
 ADDRESS_ONLY = ("ip_address", ["ip_address"])
 
 
@@ -37,11 +39,16 @@ class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]
         return max(counts)
 
     def reset_user_attempts(self, request: Any, credentials: dict[str, Any] | None = None) -> int:
-        """After a successful login, forget this username's failures from this address, nothing more.
+        """After a complete login, forget this username's failures from this address, nothing more.
 
         axes would delete every attempt matching any lockout parameter, so one colleague's (or the
-        attacker's own) login would wipe the count of a whole address.
+        attacker's own) login would wipe the count of a whole address. And a correct password alone is not
+        a complete login where the role needs a second factor: otherwise logging in again would wipe the
+        wrong codes guessed so far. ``views.second_factor`` calls this once the code is right.
         """
+        user = getattr(request, "user", None)
+        if permissions.needs_second_factor(user) and not permissions.is_fully_authenticated(user):
+            return 0
         username = get_client_username(request, credentials)
         count: int = AccessAttempt.objects.filter(
             username=username, ip_address=request.axes_ip_address

@@ -93,6 +93,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
             request.session.cycle_key()  # a new session id once the session counts as fully logged in
+            AxesProxyHandler.get_implementation().reset_user_attempts(request, credentials)
             services.second_factor_passed(user)
             return redirect(safe_next(request) or "staff:home")
         services.second_factor_failed(user)
