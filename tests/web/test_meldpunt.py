@@ -266,7 +266,8 @@ def test_status_page_is_not_cached_and_forgets_the_code(client: Client, settings
     assert "no-store" in client.post("/volgen/", {"code": "x"})["Cache-Control"]
     # The public session is a browser-session cookie, not one that lasts 8 hours.
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    assert not cookie["max-age"] and not cookie["expires"]
+    assert not cookie["max-age"]
+    assert not cookie["expires"]
     # After a few minutes without use the status page asks for the code again.
     later = timezone.now() + dt.timedelta(minutes=settings.FOLLOWUP_MINUTES + 1)
     import unittest.mock
@@ -359,3 +360,5 @@ def test_error_summary_links_to_the_first_radio(client: Client) -> None:
     assert 'href="#id_categorie_0"' in page
     assert 'id="id_categorie_0"' in page
     assert 'href="#id_tijd_soort_0"' in page
+    assert "{#" not in page  # no template comment leaks into the page
+    assert "Error summary" not in page

@@ -3,6 +3,7 @@ management commands (e.g. ``ivp_bewaartermijn``)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -36,10 +37,21 @@ def _migrate() -> None:
     show_default=True,
     help=_("Aantal threads per gunicorn-proces."),
 )
+@click.option(
+    "--productie",
+    is_flag=True,
+    help=_(
+        "Productiemodus (als IVP_PRODUCTIE=1): veilige cookies en HSTS; weigert te starten met de "
+        "standaardsleutel, IVP_DEBUG of alleen localhost."
+    ),
+)
 @workspace_option
-def serve(port: int, host: str, workers: int, threads: int, workspace: Path | None) -> None:
+def serve(port: int, host: str, workers: int, threads: int, productie: bool, workspace: Path | None) -> None:
     from ivp.web.server import run
 
+    if productie:
+        # Before Django reads its settings; gunicorn, which replaces this process, inherits it.
+        os.environ["IVP_PRODUCTIE"] = "1"
     setup_web(workspace)
     run(host=host, port=port, workers=workers, threads=threads)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import django_stubs_ext
 
 from ivp.lib.errors import ConfigError
+from ivp.web import security
 from ivp.web.env import env_bool, env_int, env_list, env_path, env_rate, env_str, parse_database_url
 from ivp.workspace import Workspace
 
@@ -37,20 +38,23 @@ DATABASE_URL = env_str(
 )
 DATABASES = {"default": parse_database_url(DATABASE_URL, base=WORKSPACE.root if WORKSPACE else None)}
 
+PRODUCTIE = env_bool(
+    "IVP_PRODUCTIE",
+    False,
+    "Productiemodus (ook: ivp serve --productie): cookies alleen over HTTPS, HSTS; weigert te starten met "
+    "de standaardsleutel, met IVP_DEBUG of met alleen localhost in IVP_ALLOWED_HOSTS.",
+)
 SECRET_KEY = env_str(
     "IVP_SECRET_KEY",
     DEV_SECRET_KEY,
     "Geheime sleutel voor sessies, CSRF en de hashes van volgcodes. Verplicht buiten IVP_DEBUG.",
 )
-if (
-    SECRET_KEY == DEV_SECRET_KEY
-    and not DEBUG
-    and env_bool(
-        "IVP_REQUIRE_SECRET_KEY",
-        False,
-        "Weiger te starten zonder eigen IVP_SECRET_KEY (zet op 1 in productie).",
-    )
-):
+_require_key = env_bool(
+    "IVP_REQUIRE_SECRET_KEY",
+    False,
+    "Weiger te starten zonder eigen IVP_SECRET_KEY (IVP_PRODUCTIE doet dit ook).",
+)
+if SECRET_KEY == DEV_SECRET_KEY and not DEBUG and _require_key:
     raise ConfigError("IVP_SECRET_KEY ontbreekt; zet een lange willekeurige waarde.")
 
 ALLOWED_HOSTS = env_list(
@@ -59,7 +63,11 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list(
     "IVP_CSRF_TRUSTED_ORIGINS", "", "Origins (https://meldpunt.example.nl) die formulieren mogen posten."
 )
-_secure = env_bool("IVP_SECURE_COOKIES", False, "Cookies alleen over HTTPS (zet op 1 achter HTTPS).")
+_secure = PRODUCTIE or env_bool(
+    "IVP_SECURE_COOKIES",
+    False,
+    "Cookies alleen over HTTPS (zet op 1 achter HTTPS; IVP_PRODUCTIE doet dit ook).",
+)
 SESSION_COOKIE_SECURE = _secure
 CSRF_COOKIE_SECURE = _secure
 SESSION_COOKIE_HTTPONLY = True
@@ -67,6 +75,30 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Production (docs/web.md, "Productie"): one year of HSTS for the host and its subdomains; a redirect to
+# HTTPS only when asked (usually the proxy does it); /gereed stays reachable over HTTP for health checks.
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if PRODUCTIE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTIE
+SECURE_SSL_REDIRECT = env_bool(
+    "IVP_SSL_REDIRECT", False, "Stuur HTTP-verzoeken door naar HTTPS (als de proxy dat niet al doet)."
+)
+SECURE_REDIRECT_EXEMPT = [r"^gereed$"]
+BEHIND_PROXY = env_bool(
+    "IVP_BEHIND_PROXY",
+    False,
+    "De app draait achter een reverse proxy die X-Forwarded-Proto en X-Forwarded-Host zelf zet "
+    "(en wat de client stuurt overschrijft); alleen dan worden die headers vertrouwd.",
+)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+CONTENT_SECURITY_POLICY = security.CONTENT_SECURITY_POLICY  # on every response (ivp.web.security)
+if PRODUCTIE:
+    _problems = security.production_problems(
+        secret_key=SECRET_KEY, default_secret_key=DEV_SECRET_KEY, debug=DEBUG, allowed_hosts=ALLOWED_HOSTS
+    )
+    if _problems:
+        raise ConfigError("Productiemodus (IVP_PRODUCTIE): " + " ".join(_problems))
 
 REGIONS_GEOJSON = env_path(
     "IVP_REGIONS_GEOJSON",
@@ -157,6 +189,7 @@ INSTALLED_APPS = [
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ivp.web.security.ContentSecurityPolicyMiddleware",  # CSP on every response, Open311 and errors included
     "ivp.web.audit.middleware.RequestIdMiddleware",
     "ivp.web.errors.DatabaseUnavailableMiddleware",  # a failing database: a Dutch 503 or JSON, not a 500
     "ivp.web.meldingen.open311.Open311Middleware",  # /open311/: API key, none of the browser middleware below

@@ -24,7 +24,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import Signal
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from ivp.lib.cells import strip_refused
 from ivp.web.accounts import permissions
@@ -372,7 +372,7 @@ def find_by_code(code: str) -> Melding | None:
     return Melding.objects.select_related("categorie").filter(volgcode_hash=hash_code(code)).first()
 
 
-class AdditionRefused(ValueError):
+class AdditionError(ValueError):
     """The reporter may not add information now; the message (Dutch) says why and what to do instead."""
 
 
@@ -384,26 +384,26 @@ def is_closed(melding: Melding) -> bool:
 def add_information(melding_id: int, tekst: str) -> Bericht:
     """Information the reporter adds through the follow-up page.
 
-    Refused (:class:`AdditionRefused`) on a closed melding, past ``ADDITIONS_MAX`` additions in all, or
+    Refused (:class:`AdditionError`) on a closed melding, past ``ADDITIONS_MAX`` additions in all, or
     past ``ADDITIONS_RATE`` (count per seconds) for this melding. The counts come from the messages
     themselves under the row lock, so they hold across processes and restarts.
     """
     with transaction.atomic():
         melding = Melding.objects.select_for_update().get(pk=melding_id)
         if is_closed(melding):
-            raise AdditionRefused(_("Deze melding is afgesloten; doe een nieuwe melding."))
+            raise AdditionError(gettext("Deze melding is afgesloten; doe een nieuwe melding."))
         own = Bericht.objects.filter(melding=melding, richting=Richting.MELDER)
         if own.count() >= settings.ADDITIONS_MAX:
-            raise AdditionRefused(
-                _(
+            raise AdditionError(
+                gettext(
                     "U heeft het grootste aantal aanvullingen op deze melding gestuurd. "
                     "Heeft u nieuwe informatie? Doe dan een nieuwe melding."
                 )
             )
         count, seconds = settings.ADDITIONS_RATE
         if own.filter(op__gt=timezone.now() - dt.timedelta(seconds=seconds)).count() >= count:
-            raise AdditionRefused(
-                _(
+            raise AdditionError(
+                gettext(
                     "U heeft kort na elkaar veel aanvullingen gestuurd. Probeer het later opnieuw; "
                     "bij spoed: bel 112."
                 )
@@ -420,6 +420,34 @@ def add_information(melding_id: int, tekst: str) -> Bericht:
         )
         _after_commit(melding.pk, "information")
     return bericht
+
+
+def with_addition_times(rows: QuerySet[Melding]) -> QuerySet[Melding]:
+    """Annotate the time of the reporter's last addition and of the team's last answer or status change.
+
+    :func:`has_new_addition` reads them: staff see "nieuwe aanvulling" until they answer or move the status.
+    """
+    own = Bericht.objects.filter(melding=OuterRef("pk"), richting=Richting.MELDER).order_by("-op")
+    answer = Bericht.objects.filter(melding=OuterRef("pk"), richting=Richting.GEMEENTE).order_by("-op")
+    step = StatusWijziging.objects.filter(melding=OuterRef("pk"), door__isnull=False).order_by("-op")
+    return rows.annotate(
+        laatste_aanvulling=Subquery(own.values("op")[:1]),
+        laatste_antwoord=Subquery(answer.values("op")[:1]),
+        laatste_stap=Subquery(step.values("op")[:1]),
+    )
+
+
+def has_new_addition(melding: Melding) -> bool:
+    """True when the reporter added information after the team's last answer or status change."""
+    if not hasattr(melding, "laatste_aanvulling"):
+        melding = with_addition_times(Melding.objects.filter(pk=melding.pk)).get()
+    added = getattr(melding, "laatste_aanvulling", None)
+    if added is None:
+        return False
+    seen = [
+        t for t in (getattr(melding, "laatste_antwoord", None), getattr(melding, "laatste_stap", None)) if t
+    ]
+    return not seen or added > max(seen)
 
 
 def public_messages(melding: Melding) -> list[Bericht]:

@@ -184,7 +184,7 @@ def status(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.add_information(melding.pk, form.cleaned_data["tekst"])
-        except services.AdditionRefused as refused:
+        except services.AdditionError as refused:
             form.add_error("tekst", str(refused))
         else:
             return redirect("meldingen:status")
