@@ -63,13 +63,14 @@ def neutralise_formula(value: T) -> T | str:
     >>> neutralise_formula("Fietsendiefstal bij het station")
     'Fietsendiefstal bij het station'
     """
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not value:
         return value
+    first = value[0]
+    if first not in FORMULA_START and (not first.isspace() or value.lstrip()[:1] not in FORMULA_START):
+        return value  # the common case, decided on the first character
     if _PLAIN_NUMBER.fullmatch(value):
         return value
-    if value[:1] in FORMULA_START or value.lstrip()[:1] in FORMULA_START:
-        return "'" + value
-    return value
+    return "'" + value
 
 
 def xlsx_text(text: str) -> str:
