@@ -62,7 +62,8 @@ def test_to_xlsx_and_to_csv_neutralise_every_attack(attack: str) -> None:
         assert (cell.data_type, cell.value) == ("s", "'" + attack)
     text = services.to_csv([row]).decode("utf-8-sig")
     parsed = list(csv.reader(io.StringIO(text), delimiter=";"))[1]
-    assert parsed[1] == parsed[TEXT] == "'" + attack
+    assert parsed[1] == parsed[TEXT] == services.csv_cell(attack)
+    assert services.csv_cell(attack).startswith("'" + attack[:1])
 
 
 DEID_KEEPS = [a for a in ATTACKS if not a.startswith("@")]
@@ -163,3 +164,16 @@ def test_control_characters_reach_no_log(
         assert login(actors["analist"]).get(f"/staf/meldingen/export.{fmt}").status_code == 200
     assert "\x1b" not in caplog.text
     assert "Voorstraat" not in caplog.text
+
+
+def test_csv_read_with_a_comma_separator_starts_no_cell_with_a_formula(
+    login: Callable[[Any], Client], actors: dict[str, Any]
+) -> None:
+    """An English Excel splits a csv on ``,``: every cell is quoted, so the text stays one cell."""
+    _melding(actors, "Overlast,=cmd|' /C calc'!A0,+1+1")
+    response = login(actors["analist"]).get("/staf/meldingen/export.csv")
+    assert response["Cache-Control"] == "no-store"
+    text = response.content.decode("utf-8-sig")
+    for row in csv.reader(io.StringIO(text), delimiter=","):
+        assert not [cell for cell in row if cell[:1] in "=+-@"], row
+    assert services.csv_cell("a,=1\t+2") == "a,'=1\t'+2"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import traceback
 from collections.abc import Iterable
 from typing import Any
@@ -65,12 +66,25 @@ def export_rows(rows: Iterable[Any], *, show_buurt: bool = True) -> list[list[st
 
 
 def to_csv(rows: list[list[str]]) -> bytes:
-    """The rows as csv (``;``, UTF-8 with BOM for Excel), every cell through :func:`text_cell`."""
+    """The rows as csv (``;``, UTF-8 with BOM for Excel), every cell through :func:`csv_cell`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows([text_cell(value) for value in row] for row in rows)
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+# A spreadsheet set to another separator (``,`` in an English Excel, or tab) splits a cell there, and
+# quoting does not help: its reader only honours a quote at the start of what it takes for a field.
+_INNER_FORMULA = re.compile(r"([,\t])(\s*[=+\-@\uff1d\uff0b\uff0d\uff20])")
+
+
+def csv_cell(value: str) -> str:
+    """:func:`text_cell`, and a ``'`` before a formula sign right after a ``,`` or tab inside the text.
+
+    ``Overlast,=cmd|...`` becomes ``Overlast,'=cmd|...``; ``=1+1`` becomes ``'=1+1`` as in the xlsx.
+    """
+    return _INNER_FORMULA.sub(r"\1'\2", text_cell(value))
 
 
 def to_xlsx(rows: list[list[str]]) -> bytes:

@@ -153,6 +153,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="meldingen.{fmt}"'
+    response["Cache-Control"] = "no-store"  # de-identified, not anonymous
     return response
 
 
