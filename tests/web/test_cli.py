@@ -67,3 +67,16 @@ def test_open311_keys_are_drawn_as_staff_api_keys(db: Any, monkeypatch: pytest.M
     assert key == "xENcuByf" + "a" * 35
     assert client.key_prefix == "xENcuByf"
     assert services.client_for_key(key) == client
+
+
+def test_a_bad_line_after_the_first_batch_leaves_nothing(db: Any, tmp_path: Path) -> None:
+    """Batches bound memory only: an error on line 6 with batches of 2 leaves no melding behind."""
+    from ivp.lib.errors import InputError
+
+    lines = [f"{i},Overig,2024-01-0{i} 10:00" for i in range(1, 5)] + ["5,Overig,gisteren"]
+    bad = tmp_path / "x.csv"
+    bad.write_text("id,categoryName,created\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        import_csv(bad, batch_size=2)
+    assert info.value.record == 6
+    assert not Melding.objects.exists()

@@ -117,67 +117,69 @@ def import_csv(path: Path, *, batch_size: int = 2000) -> ImportResult:
     assert id_col
     assert cat_col
     assert time_col
-    categories = {c.naam.lower(): c for c in Category.objects.all()}
-    existing = set(Melding.objects.filter(kanaal=Kanaal.IMPORT).values_list("extern_id", flat=True))
-    read = created = skipped = new_categories = 0
-    pending: list[Melding] = []
+    # The whole file or nothing: batches bound memory, not the transaction, so a bad line after the
+    # first batch leaves no rows behind ("niets van dit bestand geladen" stays true).
+    with transaction.atomic():
+        categories = {c.naam.lower(): c for c in Category.objects.all()}
+        existing = set(Melding.objects.filter(kanaal=Kanaal.IMPORT).values_list("extern_id", flat=True))
+        read = created = skipped = new_categories = 0
+        pending: list[Melding] = []
 
-    def flush() -> None:
-        nonlocal created
-        if not pending:
-            return
-        with transaction.atomic():
+        def flush() -> None:
+            nonlocal created
+            if not pending:
+                return
             made = Melding.objects.bulk_create(pending)
             StatusWijziging.objects.bulk_create(
                 [StatusWijziging(melding=m, van="", naar=workflow.AFGEHANDELD, op=m.aangemaakt) for m in made]
             )
-        created += len(made)
-        pending.clear()
+            created += len(made)
+            pending.clear()
 
-    for line, row in enumerate(reader, start=2):
-        read += 1
-        extern = _plain((row.get(id_col) or "").strip(), path, line, id_col)
-        if not extern:
-            raise InputError(
-                code="id_ontbreekt", message="lege id", file=str(path), record=line, field=id_col
+        for line, row in enumerate(reader, start=2):
+            read += 1
+            extern = _plain((row.get(id_col) or "").strip(), path, line, id_col)
+            if not extern:
+                raise InputError(
+                    code="id_ontbreekt", message="lege id", file=str(path), record=line, field=id_col
+                )
+            if extern in existing:
+                skipped += 1
+                continue
+            existing.add(extern)
+            naam = _plain((row.get(cat_col) or "").strip(), path, line, cat_col) or "Overig"
+            category = categories.get(naam.lower())
+            if category is None:
+                slug = slugify(naam)[:45] or "overig"
+                category, made_new = Category.objects.get_or_create(
+                    slug=slug, defaults={"naam": naam[:100], "actief": False}
+                )
+                categories[naam.lower()] = category
+                new_categories += int(made_new)
+            when = _parse_time(row.get(time_col) or "", path, line, time_col)
+            area = _plain((row.get(area_col) or "").strip(), path, line, area_col) if area_col else ""
+            pending.append(
+                Melding(
+                    categorie=category,
+                    status=workflow.AFGEHANDELD,
+                    kanaal=Kanaal.IMPORT,
+                    extern_id=extern[:64],
+                    aangemaakt=when,
+                    tijd_van=when,
+                    tijd_tot=when,
+                    buurt_naam=area[:100],
+                    afgehandeld_op=when,
+                    gewist_op=when,  # an import carries no personal data
+                )
             )
-        if extern in existing:
-            skipped += 1
-            continue
-        existing.add(extern)
-        naam = _plain((row.get(cat_col) or "").strip(), path, line, cat_col) or "Overig"
-        category = categories.get(naam.lower())
-        if category is None:
-            slug = slugify(naam)[:45] or "overig"
-            category, made_new = Category.objects.get_or_create(
-                slug=slug, defaults={"naam": naam[:100], "actief": False}
-            )
-            categories[naam.lower()] = category
-            new_categories += int(made_new)
-        when = _parse_time(row.get(time_col) or "", path, line, time_col)
-        area = _plain((row.get(area_col) or "").strip(), path, line, area_col) if area_col else ""
-        pending.append(
-            Melding(
-                categorie=category,
-                status=workflow.AFGEHANDELD,
-                kanaal=Kanaal.IMPORT,
-                extern_id=extern[:64],
-                aangemaakt=when,
-                tijd_van=when,
-                tijd_tot=when,
-                buurt_naam=area[:100],
-                afgehandeld_op=when,
-                gewist_op=when,  # an import carries no personal data
-            )
+            if len(pending) >= batch_size:
+                flush()
+        flush()
+        audit.record(
+            "import",
+            Action.CREATE,
+            "melding",
+            "",
+            after={"bestand": path.name, "nieuw": created, "al_aanwezig": skipped},
         )
-        if len(pending) >= batch_size:
-            flush()
-    flush()
-    audit.record(
-        "import",
-        Action.CREATE,
-        "melding",
-        "",
-        after={"bestand": path.name, "nieuw": created, "al_aanwezig": skipped},
-    )
     return ImportResult(read, created, skipped, new_categories)
