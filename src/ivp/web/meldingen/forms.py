@@ -67,14 +67,17 @@ class MeldingForm(forms.Form):
     )
     van = forms.DateTimeField(
         label=_("Datum en tijd (of begin van de periode)"),
+        # Required unless "Weet ik niet" is chosen (clean()); the form says so in the help text, not with
+        # "(niet verplicht)", and leaves the HTML attribute off so the form works without JavaScript.
         required=False,
+        help_text=_("Nodig, behalve als u bij 'Wanneer gebeurde het?' kiest voor 'Weet ik niet'."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M", "%d-%m-%Y", "%Y-%m-%d"],
         error_messages={"invalid": _("Vul een datum en tijd in, bijvoorbeeld 21-05-2025 22:30.")},
     )
     tot = forms.DateTimeField(
         label=_("Einde van de periode (alleen bij 'ergens tussen')"),
-        required=False,
+        required=False,  # required under TijdSoort.PERIODE only (clean())
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M", "%d-%m-%Y", "%Y-%m-%d"],
         error_messages={"invalid": _("Vul een datum en tijd in, bijvoorbeeld 21-05-2025 23:30.")},
@@ -82,10 +85,7 @@ class MeldingForm(forms.Form):
     buurt = forms.ChoiceField(
         label=_("In welke buurt?"),
         required=False,
-        # Required unless "Weet ik niet" is chosen (clean()); the form says so in the help text, not with
-        # "(niet verplicht)", and leaves the HTML attribute off so the form works without JavaScript.
         error_messages={"invalid_choice": _("Kies een buurt uit de lijst.")},
-        help_text=_("Nodig, behalve als u bij 'Wanneer gebeurde het?' kiest voor 'Weet ik niet'."),
     )
     straat = forms.CharField(
         label=_("Straat of plek (zonder huisnummer)"),
@@ -95,7 +95,7 @@ class MeldingForm(forms.Form):
     )
     lat = forms.FloatField(
         label=_("Plek op de kaart"),
-        required=False,  # required under TijdSoort.PERIODE only (clean())
+        required=False,
         widget=forms.HiddenInput,
         min_value=-90,
         max_value=90,
