@@ -238,3 +238,110 @@ def test_false_positive_ceiling_on_reports_without_personal_data() -> None:
     clean = clean_reports()
     redactions = sum(len(deid.find_spans(text, KEEP)) for text in clean)
     assert redactions <= 10, redactions  # measured 5 (bench/RESULTS.md)
+
+
+# ---- security review of the rules (issue 12, finding 9, second round) -----------------------------------
+# Invisible (Unicode format, Cf) and look-alike characters (dashes, full-width digits, no-break spaces)
+# used to break every pattern: the rules now run on a normalised view whose spans map back to the original.
+FULLWIDTH_PHONE = "\uff10\uff16\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18"
+DISGUISED = [
+    ("06\u200b12345678", "[TELEFOONNUMMER-1]"),  # zero-width space
+    ("06\u00ad12345678", "[TELEFOONNUMMER-1]"),  # soft hyphen
+    ("06\u201312345678", "[TELEFOONNUMMER-1]"),  # en dash
+    ("06\u201412345678", "[TELEFOONNUMMER-1]"),  # em dash
+    (FULLWIDTH_PHONE, "[TELEFOONNUMMER-1]"),
+    ("06\u2060123\ufeff45678", "[TELEFOONNUMMER-1]"),  # word joiner, BOM
+    ("06\u200c12\u200d345678", "[TELEFOONNUMMER-1]"),  # zero-width (non-)joiner
+    ("+31\u00a06\u00a01234\u00a05678", "[TELEFOONNUMMER-1]"),  # no-break spaces
+    ("06\u2212\uff11\uff12345678", "[TELEFOONNUMMER-1]"),  # minus sign, mixed full-width
+    ("jan\u200b@example\u200b.nl", "[EMAILADRES-1]"),
+    ("jan\uff20example.nl", "[EMAILADRES-1]"),  # full-width @
+    ("111\u2013222\u2013333", "[BSN-1]"),
+    ("NL91\u200bABNA\u200b0417\u200b1643\u200b00", "[IBAN-1]"),
+    ("\uff2e\uff2c\uff19\uff11ABNA0417164300", "[IBAN-1]"),  # full-width NL91
+]
+
+
+@pytest.mark.parametrize(("value", "tag"), DISGUISED)
+def test_invisible_and_look_alike_characters_do_not_hide_a_value(value: str, tag: str) -> None:
+    assert _out(f"Bel {value} na tienen.") == f"Bel {tag} na tienen."
+
+
+def test_disguised_plate_is_one_tag() -> None:
+    assert _out("De auto GZ\u2013123\u2013X staat er weer.") == "De auto [KENTEKEN] staat er weer."
+    assert _out("De auto GZ-1\u200b23-X staat er weer.") == "De auto [KENTEKEN] staat er weer."
+
+
+def test_normalised_view_maps_back_to_the_original_characters() -> None:
+    # Everything outside a span comes out as it was typed (ligature, ellipsis, curly quotes, accents).
+    text = (
+        "Caf\u00e9 \u2018t Hoekje\u2026 \ufb01etsen weg, bel 06\u200b12345678 \u2014 \u00bd uur later weer."
+    )
+    assert (
+        _out(text)
+        == "Caf\u00e9 \u2018t Hoekje\u2026 \ufb01etsen weg, bel [TELEFOONNUMMER-1] \u2014 \u00bd uur later weer."
+    )
+    view, starts, ends = deid._normalise("a\u200b\uff10\ufb01")
+    assert view == "a0fi"
+    assert [(starts[i], ends[i]) for i in range(len(view))] == [(0, 1), (2, 3), (3, 4), (3, 4)]
+
+
+def test_the_same_number_disguised_keeps_its_number() -> None:
+    out = _out(f"Bel 0612345678 of {FULLWIDTH_PHONE} of 06\u200b12345678.")
+    assert out == "Bel [TELEFOONNUMMER-1] of [TELEFOONNUMMER-1] of [TELEFOONNUMMER-1]."
+
+
+IBAN_WRITTEN = [
+    "NL91 ABNA 0417 1643 00",
+    "NL91-ABNA-0417-1643-00",
+    "NL91.ABNA.0417.1643.00",
+    "NL91 ABNA  0417 1643 00",
+    "NL91ABNA-0417164300",
+    "NL91ABNA 0417164300",
+    "NL91\u00a0ABNA\u00a00417\u00a01643\u00a000",
+    "NL91 ABNA 0417\u20131643\u201300",
+    "nl91 abna 0417 1643 00",
+    "NL 91 ABNA 0417 1643 00",
+]
+
+
+@pytest.mark.parametrize("iban", IBAN_WRITTEN)
+def test_iban_wins_over_a_phone_number_inside_it(iban: str) -> None:
+    # the account part "0417164300" is also a phone number; the IBAN covers country, check digits and bank
+    assert _out(f"Betaal naar {iban} vandaag.") == "Betaal naar [IBAN-1] vandaag."
+
+
+def test_iban_span_absorbs_an_overlapping_phone_span() -> None:
+    text = "NL91 ABNA 0417 1643 00"
+    spans = deid._absorb_iban_heads(text, [deid.Span(10, 22, "telefoonnummer")])
+    assert deid._merge(text, spans) == [deid.Span(0, 22, "iban")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zijn kenteken is gz-123-x.",
+        "Zijn kenteken is GZ-123-X.",
+        "Zijn kenteken is gz 123 x.",
+        "Zijn auto GZ 123-X.",
+        "Zijn kenteken is gz\u2013123\u2013x.",
+        "Zijn kenteken is gz\u00ad-123-x.",
+    ],
+)
+def test_plate_gives_one_tag(text: str) -> None:
+    out = _out(text)
+    assert out.count("[KENTEKEN]") == 1, out
+    assert "][" not in out, out
+
+
+def test_overlapping_and_adjacent_spans_of_one_tag_merge() -> None:
+    text = "gz-123-x"
+    for parts in (
+        [(0, 6), (6, 8)],  # adjacent
+        [(0, 6), (3, 8)],  # overlapping
+        [(0, 2), (3, 6), (7, 8)],  # separated by the plate's own dashes
+        [(0, 8), (0, 8), (2, 5)],  # the same span twice and one inside
+    ):
+        spans = [deid.Span(s, e, "kenteken") for s, e in parts]
+        assert deid._merge(text, spans) == [deid.Span(0, 8, "kenteken")], parts
+    assert deid.redact(text, [deid.Span(0, 6, "kenteken"), deid.Span(6, 8, "kenteken")]) == "[KENTEKEN]"

@@ -25,6 +25,7 @@ import re
 import sys
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -250,6 +251,11 @@ def _background_started() -> bool:
 # spans of deduce and of these rules are merged (a character in any span is redacted) and replaced by
 # one tag per merged span. Place, buurt and bare street names stay (the analysis needs where something
 # happened); a street with a house number and a postcode are an address and go.
+#
+# All of it runs on a normalised view of the text (:func:`_normalise`): invisible format characters
+# (zero-width space, soft hyphen, word joiner, BOM, ...) dropped, every character NFKC-folded on its own
+# (full-width digits and letters become ASCII, no-break spaces plain spaces), every dash a hyphen-minus.
+# The spans found there are mapped back, so the characters the resident typed are what is redacted.
 # ---------------------------------------------------------------------------------------------------------
 
 
@@ -264,8 +270,8 @@ class Span:
 
 # Tag priority when spans of different kinds overlap (the merged span gets the highest).
 _PRIORITY = {
+    "iban": 110,  # an IBAN wins over the phone number or BSN its account digits look like
     "bsn": 100,
-    "iban": 90,
     "emailadres": 80,
     "telefoonnummer": 70,
     "geboortedatum": 65,
@@ -279,13 +285,58 @@ _PRIORITY = {
 # Tags replaced without a number, as before ("[KENTEKEN]").
 _UNNUMBERED = {"kenteken"}
 
-_SEP = r"[ \t.\-/]"  # what residents put between digit groups
+# What residents put between digit groups. The normalised view has already turned every dash (en, em,
+# figure dash, minus sign, ...) into "-"; en and em dash are listed too for text matched without it.
+_DASHES = "\u2010-\u2015\u2212"
+_SEP = rf"[ \t.\-/{_DASHES}]"
+_GAP = rf"{_SEP}{{0,2}}"  # between the groups of an IBAN: "NL91 ABNA  0417", "NL91-ABNA-0417"
+
+
+def _normalise(text: str) -> tuple[str, list[int], list[int]]:
+    """The view the rules run on, and for each of its characters where it came from in ``text``.
+
+    Returns ``(view, starts, ends)``: ``view[i]`` comes from ``text[starts[i]:ends[i]]``, so the span
+    ``view[a:b]`` maps back to ``text[starts[a]:ends[b - 1]]``. Format characters (Unicode category Cf)
+    are dropped, each other character is NFKC-folded on its own (one character may become several: the
+    ligature "fi"), space separators become " " and dash punctuation "-".
+    """
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, char in enumerate(text):
+        if char.isascii():
+            folded = char
+        else:
+            category = unicodedata.category(char)
+            if category == "Cf":
+                continue
+            folded = unicodedata.normalize("NFKC", char)
+            if category == "Zs":
+                folded = " "
+            elif category == "Pd" or char == "\u2212":
+                folded = "-"
+            folded = "".join(
+                " " if unicodedata.category(c) == "Zs" else "-" if unicodedata.category(c) == "Pd" else c
+                for c in folded
+                if unicodedata.category(c) != "Cf"
+            )
+        for c in folded:
+            out.append(c)
+            starts.append(i)
+            ends.append(i + 1)
+    return "".join(out), starts, ends
+
+
+def _map_back(spans: list[Span], starts: list[int], ends: list[int]) -> list[Span]:
+    """Spans of the normalised view as spans of the original text."""
+    return [Span(starts[s.start], ends[s.end - 1], s.tag) for s in spans if s.end > s.start]
+
 
 # Phone numbers: +31 / 0031 / 0 followed by nine digits (the first not 0), any single separators,
 # "(0)" after the country code and "(078)" area codes allowed.
 _PHONE = re.compile(
     r"(?<![\w+])(?:(?:\+|00)[ ]?31[ \-.]*(?:\(0\)[ \-.]*)?|\(0|0)"
-    r"[1-9](?:\)?[ \t.\-/]{0,2}\d){8}(?![\d])"
+    rf"[1-9](?:\)?{_SEP}{{0,2}}\d){{8}}(?![\d])"
 )
 _DATE_LIKE = re.compile(r"^\(?\d{1,2}[-./ ]\d{1,2}[-./ ](?:19|20)\d{2}\b")
 
@@ -350,10 +401,19 @@ _VEHICLE = re.compile(
 
 # IBAN: full or partial, spaced or not, any case; Dutch bank codes alone; digits after "rekening".
 _BANKS = r"(?:ABNA|INGB|RABO|SNSB|TRIO|ASNB|KNAB|BUNQ|RBRB|REVO|FVLB|HAND|NNBA|BITS|DEUT|FRBK|NTSB)"
+# Separators between the groups: any one or two of space, dot, dash, slash ("NL91-ABNA-0417-1643-00").
 _IBAN = re.compile(
-    rf"(?<![\w])NL\s?\d{{2}}(?:\s?{_BANKS}|\s?[A-Z]{{4}})(?:[ .]?\d){{0,10}}(?![\w])"
-    r"|(?<![\w])(?:BE|DE|LU|FR|ES|GB|IT|PL|TR|AT|CH|PT)\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?(?![\w])"
-    rf"|(?<![\w]){_BANKS}(?:[ .]?\d){{4,10}}(?![\w])",
+    rf"(?<![\w])NL{_GAP}\d{{2}}{_GAP}(?:{_BANKS}|[A-Z]{{4}})(?![A-Z])(?:{_GAP}\d){{0,10}}(?!\d)"
+    r"|(?<![\w])(?:BE|DE|LU|FR|ES|GB|IT|PL|TR|AT|CH|PT)\d{2}(?:[ .\-]?[A-Z0-9]{4}){2,7}"
+    r"(?:[ .\-]?[A-Z0-9]{1,3})?(?![\w])"
+    rf"|(?<![\w]){_BANKS}(?:[ .\-]?\d){{4,10}}(?![\w])",
+    re.IGNORECASE,
+)
+# The start of an IBAN right before a number found as something else (a phone number, deduce's "id"):
+# country code, check digits and, for NL, the bank code.
+_IBAN_HEAD = re.compile(
+    rf"(?<![\w])(?:NL{_GAP}\d{{2}}{_GAP}[A-Z]{{4}}|(?:BE|DE|LU|FR|ES|GB|IT|PL|TR|AT|CH|PT)\d{{2}}"
+    rf"(?:[ .\-]?[A-Z0-9]{{4}})?){_GAP}$",
     re.IGNORECASE,
 )
 _ACCOUNT_CTX = re.compile(
@@ -728,6 +788,25 @@ def _name_spans(text: str) -> Iterator[Span]:
             yield Span(words[k][0], words[k][1], "persoon")
 
 
+def _absorb_iban_heads(text: str, spans: list[Span]) -> list[Span]:
+    """Add an IBAN span from the country code to the end of each number span that an IBAN head precedes.
+
+    "NL91 ABNA 0417 1643 00": its account "0417164300" is also a phone number; whatever found only that
+    part, the merged span becomes the whole IBAN, tagged IBAN (:data:`_PRIORITY`).
+    """
+    out = list(spans)
+    for span in spans:
+        if (
+            span.tag not in ("telefoonnummer", "id", "iban", "bsn")
+            or not text[span.start : span.start + 1].isdigit()
+        ):
+            continue
+        head = _IBAN_HEAD.search(text, max(0, span.start - 24), span.start)
+        if head is not None:
+            out.append(Span(head.start(), span.end, "iban"))
+    return out
+
+
 def rule_spans(text: str) -> list[Span]:
     """The spans found by this module's own rules (without deduce)."""
     spans: list[Span] = []
@@ -895,7 +974,8 @@ def _propagate_names(text: str, spans: list[Span], keep: frozenset[str]) -> list
 
 
 def _merge(text: str, spans: list[Span]) -> list[Span]:
-    """Overlapping spans become one, with the tag of highest priority; adjacent spans of one tag too."""
+    """Overlapping spans become one, with the tag of highest priority; spans of one tag that touch or are
+    separated only by a separator ("gz" "-" "123") too, so one value gives one tag."""
     merged: list[Span] = []
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         if span.end <= span.start:
@@ -907,7 +987,7 @@ def _merge(text: str, spans: list[Span]) -> list[Span]:
         elif (
             merged
             and merged[-1].tag == span.tag
-            and re.fullmatch(r"[ .\-]?[ .]?", text[merged[-1].end : span.start])
+            and re.fullmatch(r"[ .\-]?[ .]?", _normalise(text[merged[-1].end : span.start])[0])
         ):
             merged[-1] = Span(merged[-1].start, span.end, span.tag)
         else:
@@ -916,26 +996,38 @@ def _merge(text: str, spans: list[Span]) -> list[Span]:
 
 
 def find_spans(text: str, keep: frozenset[str] | None = None) -> list[Span]:
-    """The merged spans that :func:`deidentify` replaces (deduce plus this module's rules)."""
+    """The merged spans of ``text`` that :func:`deidentify` replaces (deduce plus this module's rules).
+
+    Everything runs on the normalised view (:func:`_normalise`); the spans are mapped back to ``text``.
+    """
     keep = _configured_keep() if keep is None else keep
+    if text.isascii():  # nothing to normalise (the common case)
+        return _find_view_spans(text, keep)
+    view, starts, ends = _normalise(text)
+    return _map_back(_find_view_spans(view, keep), starts, ends)
+
+
+def _find_view_spans(text: str, keep: frozenset[str]) -> list[Span]:
     hits = _keep_hits(text, keep)
     spans = _without_kept(text, _deduce_spans(text) + rule_spans(text), hits)
     spans += _without_kept(text, _propagate_names(text, spans, keep), hits)
-    return _merge(text, spans)
+    return _merge(text, _absorb_iban_heads(text, spans))
 
 
 def redact(text: str, spans: list[Span]) -> str:
-    """Replace each span by ``[TAG-n]``; the same text (edit distance 0, any case) keeps its number."""
+    """Replace each span by ``[TAG-n]``; the same text (edit distance 0, any case, normalised: a full-width
+    or zero-width-split number is the same number) keeps its number. Overlapping or adjacent spans of one
+    tag give one tag (:func:`_merge`)."""
     numbers: dict[str, dict[str, int]] = {}
     out: list[str] = []
     pos = 0
-    for span in spans:
+    for span in _merge(text, spans):
         tag = span.tag.upper()
         if span.tag in _UNNUMBERED:
             label = f"[{tag}]"
         else:
             seen = numbers.setdefault(tag, {})
-            key = re.sub(r"\W", "", text[span.start : span.end].lower())
+            key = re.sub(r"\W", "", _normalise(text[span.start : span.end])[0].lower())
             label = f"[{tag}-{seen.setdefault(key, len(seen) + 1)}]"
         out.append(text[pos : span.start])
         out.append(label)
