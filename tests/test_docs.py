@@ -23,3 +23,18 @@ def test_glossary_names_the_dutch_levels() -> None:
     glossary = (REPO / "docs" / "glossary.md").read_text(encoding="utf-8")
     for noun in ("melding", "casus", "veiligheidsbeeld", "wijk", "buurt", "gemeente"):
         assert f"| {noun} " in glossary.lower(), noun
+
+
+def test_security_model_names_tests_that_exist() -> None:
+    """docs/security.md names the test behind every control; each named test must exist."""
+    import re
+
+    text = (REPO / "docs" / "security.md").read_text(encoding="utf-8")
+    refs = re.findall(r"`(tests/[\w/]+\.py)::(\w+)`", text)
+    assert len(refs) >= 30, "the threat model names fewer tests than it has controls"
+    missing = []
+    for path, name in refs:
+        source = REPO / path
+        if not source.exists() or not re.search(rf"^\s*def {name}\(", source.read_text("utf-8"), re.M):
+            missing.append(f"{path}::{name}")
+    assert missing == [], f"docs/security.md names tests that do not exist: {missing}"
