@@ -276,6 +276,30 @@ def _name(rng: random.Random) -> tuple[str, str]:
     return "", f"{rng.choice('ABCDEFGHJKMPRSTW')}. {_cap(last)}"  # an initial and a surname
 
 
+# Disguised values (security review of issue 12): invisible format characters, look-alike dashes,
+# no-break spaces and full-width digits that residents' keyboards, phones and copy-paste produce. About one
+# value in six is disguised; the choice is seeded by the value itself, so the main random sequence (and
+# with it every other report) is the same as without disguises.
+_INVISIBLE = ("\u200b", "\u00ad", "\u2060", "\ufeff", "\u200c")
+_DASH_LOOKALIKES = ("\u2013", "\u2014", "\u2212", "\u2011")
+
+
+def _disguise(value: str, kind: str) -> str:
+    r = random.Random(f"{kind}:{value}")  # noqa: S311 - illustrative data, seeded by the value
+    if r.random() >= 1 / 6:
+        return value
+    way = r.randrange(4)
+    if way == 0 and "-" in value:
+        return value.replace("-", r.choice(_DASH_LOOKALIKES))
+    if way == 1 and " " in value:
+        return value.replace(" ", "\u00a0")
+    if way == 2 and kind in ("telefoon", "iban"):
+        return "".join(chr(ord(c) - ord("0") + 0xFF10) if c.isdigit() else c for c in value)
+    # an invisible character strictly inside the value (a character at its edge is not part of it)
+    k = r.randrange(1, len(value))
+    return value[:k] + r.choice(_INVISIBLE) + value[k:]
+
+
 def _phone(rng: random.Random) -> str:
     d = "".join(str(rng.randrange(10)) for _ in range(8))
     area = rng.choice(("78", "10", "70", "20", "30", "180", "184"))
@@ -534,11 +558,11 @@ def _pii_sentence(rng: random.Random, b: _Builder, category: str) -> None:
                 ("U kunt mij bereiken op ", "Mijn nummer is ", "bel me op ", "Tel: ", "De dealer belt vanaf ")
             )
         )
-        b.add(_phone(rng), "telefoon")
+        b.add(_disguise(_phone(rng), "telefoon"), "telefoon")
         b.add(rng.choice((". ", " (na 17 uur). ", ", liefst na het werk. ", ". ")))
     elif category == "email":
         b.add(rng.choice(("Mail mij op ", "mijn mail is ", "Contact: ", "E-mail: ")))
-        b.add(_email(rng), "email")
+        b.add(_disguise(_email(rng), "email"), "email")
         b.add(rng.choice((". ", " graag. ", ". ")))
     elif category == "handle":
         pre, handle = _handle(rng)
@@ -562,7 +586,7 @@ def _pii_sentence(rng: random.Random, b: _Builder, category: str) -> None:
                 )
             )
         )
-        b.add(_plate(rng), "kenteken")
+        b.add(_disguise(_plate(rng), "kenteken"), "kenteken")
         b.add(
             rng.choice(
                 (
@@ -586,7 +610,7 @@ def _pii_sentence(rng: random.Random, b: _Builder, category: str) -> None:
             )
         )
         b.add(pre)
-        b.add(iban, "iban")
+        b.add(_disguise(iban, "iban"), "iban")
         b.add(rng.choice((". ", ", dat lijkt me niet in orde. ", ". ")))
     elif category == "adres":
         b.add(
