@@ -362,3 +362,51 @@ def test_error_summary_links_to_the_first_radio(client: Client) -> None:
     assert 'href="#id_tijd_soort_0"' in page
     assert "{#" not in page  # no template comment leaks into the page
     assert "Error summary" not in page
+
+
+def test_code_in_the_session_lasts_only_until_the_browser_closes(client: Client, settings: Any) -> None:
+    """The form POST already makes the session a browser-session one: the receipt page may never be loaded."""
+    response = client.post("/", _form())
+    assert response.status_code == 302
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie.value
+    assert not cookie["max-age"]
+    assert not cookie["expires"]
+    assert client.session.get_expire_at_browser_close()
+
+
+def test_receipt_is_shown_when_the_session_cannot_be_saved(client: Client, caplog: Any) -> None:
+    """The melding is stored but its code cannot go into the session: the POST answer is the receipt itself."""
+    import unittest.mock
+
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import OperationalError
+
+    client.raise_request_exception = False
+    failure = OperationalError("attempt to write a readonly database")
+    with unittest.mock.patch.object(SessionStore, "save", side_effect=failure):
+        response = client.post("/", _form())
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    match = re.search(r'id="volgcode">([A-Z0-9-]+)<', response.content.decode())
+    assert match
+    assert services.find_by_code(match.group(1)) == Melding.objects.get()
+    assert "database unavailable: POST /" in caplog.text
+    # Nothing of it lingers in a session: the receipt page has no code to show.
+    assert "één keer getoond" in client.get("/ontvangen/").content.decode()
+
+
+def test_receipt_is_shown_when_an_existing_session_cannot_be_updated(client: Client) -> None:
+    """An existing session (a follow-up code entered before) fails with UpdateError, not a DatabaseError."""
+    import unittest.mock
+
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.contrib.sessions.backends.db import SessionStore
+
+    _submit(client)
+    client.raise_request_exception = False
+    with unittest.mock.patch.object(SessionStore, "save", side_effect=UpdateError):
+        response = client.post("/", _form())
+    assert response.status_code == 200
+    assert re.search(r'id="volgcode">([A-Z0-9-]+)<', response.content.decode())
+    assert Melding.objects.count() == 2

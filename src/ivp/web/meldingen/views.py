@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -50,7 +54,7 @@ def melden(request: HttpRequest) -> HttpResponse:
 
 
 def _store(request: HttpRequest, form: MeldingForm) -> HttpResponse | None:
-    """Store a valid melding and answer with the redirect to the receipt; None for an invalid form."""
+    """Store a valid melding and answer with the way to its receipt; None for an invalid form."""
     if not form.is_valid():
         return None
     if form.is_spam():
@@ -74,8 +78,33 @@ def _store(request: HttpRequest, form: MeldingForm) -> HttpResponse | None:
             telefoon=data.get("telefoon") or "",
         )
     )
+    return _receipt_or_redirect(request, code)
+
+
+def _receipt_or_redirect(request: HttpRequest, code: str) -> HttpResponse:
+    """Redirect to the receipt with ``code`` in the session; the receipt itself if the session fails.
+
+    The melding is stored by now, so its code may not be lost to a session that cannot be written (the
+    database locked or read-only for a moment): the session is saved here, not after the view as usual,
+    and when that fails this answer is the receipt (200, ``no-store``) and the session is left as it was.
+    The session's own middleware saves it and sets the cookie, so the cookie is the one it would set; it
+    then has nothing left to save on the way out. The code lives in a browser-session cookie's session
+    from the start: the receipt page may never be loaded to take it out.
+    """
+    _public_session(request)
     request.session[SESSION_RECEIPT] = code
-    return redirect("meldingen:ontvangen")
+    response: HttpResponse = redirect("meldingen:ontvangen")
+    try:
+        response = SessionMiddleware(lambda _request: response).process_response(request, response)
+    except (DatabaseError, UpdateError, SessionInterrupted) as exc:
+        errors.log_outage(request, exc)
+        request.session.pop(SESSION_RECEIPT, None)
+        request.session.modified = False
+        response = render(request, "meldingen/ontvangen.html", {"code": code})
+        add_never_cache_headers(response)
+        return response
+    request.session.modified = False  # saved above
+    return response
 
 
 def _form_page(request: HttpRequest, form: MeldingForm, status: int | None = None) -> HttpResponse:
