@@ -1,6 +1,6 @@
 """Word lists for :mod:`ivp.web.meldingen.deid`: deduce's first names and surnames that are also Dutch words.
 
-Generated once (``bench/deid_corpus.py`` documents how) as the intersection of deduce 3.0's name lists
+Generated once, by hand, as the intersection of deduce 3.0's name lists
 (``names/lst_first_name``, ``lst_surname``, ``lst_interfix_surname``) with the lower-case entries of the
 OpenTaal Dutch word list (BSD / CC BY 3.0, Debian package ``wdutch``). A lower-case token on these lists
 ("roos", "mark", "bakker", "bos") is only taken for a name with more evidence (a cue such as "buurman",
