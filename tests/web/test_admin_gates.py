@@ -138,3 +138,99 @@ def test_own_password_change_in_the_admin_is_audited(
     event = AuditEvent.objects.get(object_type="user", action="update")
     assert event.detail.startswith("wachtwoord gewijzigd")
     assert new not in str(event.after)
+
+
+#: Every model the admin may show. A library that registers its own admin (django_otp's TOTP devices,
+#: django.contrib.auth's groups) must not slip in: each new entry here is a decision, see ADR 0010.
+ADMIN_ALLOW_LIST = {
+    "accounts.ApiToken",
+    "audit.AuditEvent",
+    "meldingen.Category",
+    "meldingen.Open311Client",
+    "meldingen.RoutingRule",
+}
+
+
+def test_admin_registry_is_the_allow_list() -> None:
+    from django.contrib import admin
+
+    assert {model._meta.label for model in admin.site._registry} == ADMIN_ALLOW_LIST
+
+
+def test_totp_devices_and_groups_are_not_in_the_admin(
+    login: Callable[[Any], Client], actors: dict[str, Any]
+) -> None:
+    """Review of finding 1: django_otp's own admin showed every TOTP key and its QR code, and could add a
+    confirmed device with a key of the beheerder's choosing for a behandelaar."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    victim = actors["member"]
+    device = TOTPDevice.objects.create(user=victim, name="telefoon", confirmed=True)
+    client = login(actors["beheerder"])
+    for url in (
+        "/beheer/otp_totp/totpdevice/",
+        "/beheer/otp_totp/totpdevice/add/",
+        f"/beheer/otp_totp/totpdevice/{device.pk}/change/",
+        f"/beheer/otp_totp/totpdevice/{device.pk}/config/",
+        f"/beheer/otp_totp/totpdevice/{device.pk}/qrcode/",
+        "/beheer/auth/group/",
+        "/beheer/auth/group/add/",
+    ):
+        assert client.get(url).status_code == 404, url
+    count = TOTPDevice.objects.count()
+    client.post(
+        "/beheer/otp_totp/totpdevice/add/",
+        {
+            "user": str(victim.pk),
+            "name": "mijn",
+            "key": "3132333435363738393031323334353637383930",
+            "step": "30",
+            "t0": "0",
+            "digits": "6",
+            "tolerance": "1",
+            "drift": "0",
+            "confirmed": "on",
+        },
+    )
+    assert TOTPDevice.objects.count() == count
+    page = client.get("/beheer/").content.decode()
+    assert "otp_totp" not in page
+    assert "/beheer/auth/" not in page
+    assert device.key not in page
+
+    # the second factor is reset on the staff site, audited, never set by anyone but its owner
+    response = client.post(f"/staf/gebruikers/{victim.pk}/tweede-factor/")
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=victim).exists()
+
+
+def test_admin_audit_leaves_out_keys_secrets_tokens_and_passwords() -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from ivp.web.accounts.admin_site import field_values
+    from ivp.web.accounts.models import ApiToken
+
+    device = TOTPDevice(name="telefoon", key="3132333435363738393031323334353637383930", last_t=12345)
+    values = field_values(device)
+    assert "name" in values
+    assert not {"key", "last_t"} & set(values)
+    assert device.key not in str(values)
+    assert not {"key_hash", "key_prefix"} & set(field_values(ApiToken(naam="n", key_hash="h" * 64)))
+    assert "password" not in field_values(User(username="x", password="pbkdf2$geheim"))  # noqa: S106
+    assert "key_hash" not in field_values(Open311Client(naam="n", key_hash="h" * 64))
+
+
+def test_open311_apps_are_not_added_in_the_admin(
+    login: Callable[[Any], Client], actors: dict[str, Any]
+) -> None:
+    """An app added in the admin got an empty key (no way to use it); a second one failed the unique
+    constraint on key_hash with a 500. Keys come from `ivp open311 key create`, which shows the key once."""
+    client = login(actors["beheerder"])
+    assert client.get("/beheer/meldingen/open311client/add/").status_code == 403
+    for naam in ("App een", "App twee"):
+        response = client.post("/beheer/meldingen/open311client/add/", {"naam": naam, "actief": "on"})
+        assert response.status_code == 403
+    assert not Open311Client.objects.exists()
+    page = client.get("/beheer/meldingen/open311client/").content.decode()
+    assert "/beheer/meldingen/open311client/add/" not in page
+    assert "ivp open311 key create" in page

@@ -9,7 +9,10 @@ the default site, so the apps keep registering on ``admin.site`` and import noth
 - :meth:`StaffAdminSite.register` slots :class:`AuditedModelAdmin` under every registered admin class: the
   role replaces Django's model permissions (an app's own ``has_*_permission`` still narrows them), and each
   add, change (also from the list's editable columns) and delete, single or bulk, writes an audit row with
-  the changed fields before and after.
+  the changed fields before and after, leaving out any field whose name marks a secret (:func:`is_secret_field`).
+- Only this project's configuration models are registered: ``AdminConfig.ready`` takes out what libraries
+  register themselves (django_otp's TOTP devices with their keys, django.contrib.auth's groups), and
+  ``tests/web/test_admin_gates.py`` compares the registry with an explicit allow-list.
 """
 
 from __future__ import annotations
@@ -35,8 +38,17 @@ from ivp.web.accounts import permissions
 from ivp.web.audit import services as audit
 from ivp.web.audit.services import Action
 
-#: Fields never copied into the audit log (secrets, or hashes of them).
-SECRET_FIELDS = frozenset({"password", "key_hash"})
+#: Fields never copied into the audit log, by exact name: secrets, hashes of them, or OTP state.
+SECRET_FIELDS = frozenset({"password", "last_t"})
+#: ... and by part of the name (``key``, ``key_hash``, ``key_prefix``, ``secret``, ``token``, ...): a new
+#: field is left out unless its name is harmless, rather than logged until someone notices.
+SECRET_NAME_PARTS = ("key", "secret", "token")
+
+
+def is_secret_field(name: str) -> bool:
+    """Whether the audit log must leave out a field called ``name`` (lower-cased, so ``apiKey`` too)."""
+    lowered = name.lower()
+    return lowered in SECRET_FIELDS or any(part in lowered for part in SECRET_NAME_PARTS)
 
 
 def _json(value: Any) -> Any:
@@ -56,7 +68,7 @@ def field_values(obj: Model, names: list[str] | None = None) -> dict[str, Any]:
     fields = [
         f
         for f in obj._meta.concrete_fields
-        if f.name not in SECRET_FIELDS and (names is None or f.name in names)
+        if not is_secret_field(f.name) and (names is None or f.name in names)
     ]
     return {f.name: _json(f.value_from_object(obj)) for f in fields}
 
