@@ -231,3 +231,62 @@ def test_inactive_user_cannot_log_in(client: Client, actors: dict[str, Any]) -> 
     User.objects.filter(username="lid").update(is_active=False)
     response = client.post("/account/inloggen/", {"username": "lid", "password": PASSWORD})
     assert response.status_code == 200
+
+
+# Review of issue 12: behind a reverse proxy every client has the proxy's REMOTE_ADDR; the address lockout
+# counts the client's address from X-Forwarded-For (ivp.web.clientip), not the proxy's.
+
+PROXY = "10.9.9.9"
+
+
+def _through_proxy(forwarded_for: str) -> Client:
+    return Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)
+
+
+def _fill_address_limit(client: Client, limit: int) -> None:
+    for i in range(limit):
+        client.post("/account/inloggen/", {"username": f"gok{i}", "password": "fout"})
+
+
+def test_behind_a_proxy_one_client_does_not_lock_out_the_others(
+    actors: dict[str, Any], settings: Any
+) -> None:
+    settings.BEHIND_PROXY = True
+    settings.AXES_FAILURE_LIMIT_ADDRESS = 6
+    _fill_address_limit(_through_proxy("203.0.113.5"), 6)
+    attacker = _through_proxy("203.0.113.5")
+    assert (
+        attacker.post("/account/inloggen/", {"username": "analist", "password": PASSWORD}).status_code == 429
+    )
+    colleague = _through_proxy("198.51.100.7")
+    response = colleague.post("/account/inloggen/", {"username": "analist", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_behind_a_proxy_a_spoofed_leftmost_address_changes_nothing(
+    actors: dict[str, Any], settings: Any
+) -> None:
+    """The client may send its own X-Forwarded-For; the proxy appends the real address, which is counted."""
+    settings.BEHIND_PROXY = True
+    settings.AXES_FAILURE_LIMIT_ADDRESS = 6
+    for i in range(6):
+        _through_proxy(f"192.0.2.{i + 1}, 203.0.113.5").post(
+            "/account/inloggen/", {"username": f"gok{i}", "password": "fout"}
+        )
+    fresh_lie = _through_proxy("192.0.2.200, 203.0.113.5")
+    assert (
+        fresh_lie.post("/account/inloggen/", {"username": "analist", "password": PASSWORD}).status_code == 429
+    )
+
+
+def test_without_the_proxy_setting_x_forwarded_for_is_ignored(actors: dict[str, Any], settings: Any) -> None:
+    """A client cannot escape the address lockout by sending another X-Forwarded-For each time."""
+    settings.BEHIND_PROXY = False
+    settings.AXES_FAILURE_LIMIT_ADDRESS = 6
+    for i in range(6):
+        _through_proxy(f"203.0.113.{i + 1}").post(
+            "/account/inloggen/", {"username": f"gok{i}", "password": "fout"}
+        )
+    other_header = _through_proxy("198.51.100.7")
+    response = other_header.post("/account/inloggen/", {"username": "analist", "password": PASSWORD})
+    assert response.status_code == 429

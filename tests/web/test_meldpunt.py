@@ -410,3 +410,34 @@ def test_receipt_is_shown_when_an_existing_session_cannot_be_updated(client: Cli
     assert response.status_code == 200
     assert re.search(r'id="volgcode">([A-Z0-9-]+)<', response.content.decode())
     assert Melding.objects.count() == 2
+
+
+def test_behind_a_proxy_the_form_limit_is_per_client(settings: Any) -> None:
+    """Review of issue 12: behind a reverse proxy every resident has the proxy's REMOTE_ADDR."""
+    settings.BEHIND_PROXY = True
+    settings.RATE_FORM = (2, 3600)
+    busy = Client(REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert _submit(busy)[1]
+    assert _submit(busy)[1]
+    assert busy.post("/", _form()).status_code == 429
+    # The same resident with a made-up address in front of the one the proxy appended: still counted.
+    spoofing = Client(REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.5")
+    assert spoofing.post("/", _form()).status_code == 429
+    other = Client(REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert _submit(other)[1]
+
+
+def test_behind_a_proxy_the_follow_up_limit_is_per_client(settings: Any) -> None:
+    settings.BEHIND_PROXY = True
+    settings.RATE_FOLLOWUP = (2, 3600)
+    busy = Client(REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert [busy.post("/volgen/", {"code": "x"}).status_code for _ in range(3)] == [400, 400, 429]
+    other = Client(REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert other.post("/volgen/", {"code": "x"}).status_code == 400
+
+
+def test_without_the_proxy_setting_the_form_limit_ignores_x_forwarded_for(settings: Any) -> None:
+    settings.BEHIND_PROXY = False
+    settings.RATE_FORM = (1, 3600)
+    assert _submit(Client(HTTP_X_FORWARDED_FOR="203.0.113.5"))[1]
+    assert Client(HTTP_X_FORWARDED_FOR="198.51.100.7").post("/", _form()).status_code == 429

@@ -86,8 +86,16 @@ SECURE_REDIRECT_EXEMPT = [r"^gereed$"]
 BEHIND_PROXY = env_bool(
     "IVP_BEHIND_PROXY",
     False,
-    "De app draait achter een reverse proxy die X-Forwarded-Proto en X-Forwarded-Host zelf zet "
-    "(en wat de client stuurt overschrijft); alleen dan worden die headers vertrouwd.",
+    "De app draait achter een reverse proxy die X-Forwarded-Proto, X-Forwarded-Host en X-Forwarded-For "
+    "zelf zet (en wat de client stuurt overschrijft, of bij X-Forwarded-For aanvult); alleen dan worden die "
+    "headers vertrouwd.",
+)
+PROXY_COUNT = env_int(
+    "IVP_PROXY_COUNT",
+    1,
+    "Aantal eigen reverse proxies vóór de app (met IVP_BEHIND_PROXY): het zoveelste adres van rechts in "
+    "X-Forwarded-For is dat van de client, voor de inlogblokkering en de limieten per adres.",
+    minimum=1,
 )
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -157,6 +165,7 @@ AXES_FAILURE_LIMIT_ADDRESS = env_int(
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"]]
 AXES_HANDLER = "ivp.web.accounts.lockout.LockoutHandler"  # the address limit above (ADR 0010)
+AXES_CLIENT_IP_CALLABLE = "ivp.web.clientip.client_ip"  # behind a proxy too (IVP_PROXY_COUNT)
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"

@@ -4,6 +4,9 @@ axes compares one number, the largest failure count over the lockout parameters,
 (``AXES_FAILURE_LIMIT``). :class:`LockoutHandler` scales the address-only count so that it reaches that limit
 exactly when the address reaches ``AXES_FAILURE_LIMIT_ADDRESS``: 30 usernames tried from one address end in
 a lockout, while colleagues behind one office address do not lock each other out after 5 typos.
+
+The address (``request.axes_ip_address``) is the client's, also behind a reverse proxy: axes takes it from
+``ivp.web.clientip.client_ip`` (``AXES_CLIENT_IP_CALLABLE``), the same function the rate limits count by.
 """
 
 from __future__ import annotations

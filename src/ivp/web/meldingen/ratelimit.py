@@ -13,6 +13,8 @@ import time
 
 from django.http import HttpRequest
 
+from ivp.web import clientip
+
 _counts: dict[tuple[str, str], tuple[int, int]] = {}  # (scope, key) -> (end of window, count)
 _lock = threading.Lock()
 _next_sweep = 0
@@ -20,7 +22,8 @@ SWEEP_SECONDS = 60  # how often counters of past windows are dropped
 
 
 def client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "") or "onbekend")
+    """The key a client is counted by: its address, also behind a reverse proxy (``ivp.web.clientip``)."""
+    return clientip.client_ip(request) or "onbekend"
 
 
 def hit(scope: str, key: str, limit: tuple[int, int]) -> bool:
