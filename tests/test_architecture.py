@@ -40,7 +40,7 @@ ALLOWED: dict[str, frozenset[str]] = {
 # Django apps (a folder under web/ with an apps.py) use another app only through these modules.
 APP_PUBLIC = frozenset({"services", "permissions"})
 # Modules of web/ itself that apps may import: helpers below the apps, which import no app themselves.
-WEB_SHARED = frozenset({"env", "inserts", "clientip"})
+WEB_SHARED = frozenset({"env", "inserts", "clientip", "errorpage", "requestid"})
 
 MAX_LINES = 600
 SQL = re.compile(r"\bSELECT\b.*\bFROM\b|\bINSERT INTO\b|\bDELETE FROM\b|\bUPDATE\b.*\bSET\b", re.DOTALL)

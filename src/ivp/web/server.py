@@ -37,21 +37,27 @@ def describe_database(settings_dict: dict[str, object]) -> str:
 def check_writable(connection: BaseDatabaseWrapper | None = None) -> None:
     """Refuse to go on (a Dutch ``ClickException``) when the database cannot be written.
 
-    A real write in a transaction that is always rolled back: an ``UPDATE`` of one row of
-    ``django_migrations`` to itself. It fails on a read-only SQLite file, a file in a read-only folder (no
+    A real write in a transaction that is always rolled back: the first row of ``django_migrations``
+    updated to itself, built by the ORM (an ``UpdateQuery`` compiled for ``connection``, which need not be
+    one of ``settings.DATABASES``). It fails on a read-only SQLite file, a file in a read-only folder (no
     journal can be made), a read-only connection, PostgreSQL's hot standby or
     ``default_transaction_read_only``, and a user without write rights, as the first melding would.
     """
     from django.db import DatabaseError, connections
+    from django.db.migrations.recorder import MigrationRecorder
+    from django.db.models import F, Q
+    from django.db.models.sql.constants import CURSOR
+    from django.db.models.sql.subqueries import UpdateQuery
 
     connection = connection or connections["default"]
+    migration = MigrationRecorder.Migration
+    probe = UpdateQuery(migration)
+    probe.add_update_values({"app": F("app")})
+    probe.add_q(Q(pk__in=migration.objects.order_by("pk").values("pk")[:1]))
     autocommit = connection.get_autocommit()
     try:
         connection.set_autocommit(False)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE django_migrations SET app = app WHERE id = (SELECT MIN(id) FROM django_migrations)"
-            )
+        probe.get_compiler(connection=connection).execute_sql(CURSOR)
     except DatabaseError as exc:
         raise database_error(connection.settings_dict, exc) from None
     finally:

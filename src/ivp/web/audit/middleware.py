@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from contextvars import ContextVar
 
 from django.http import HttpRequest, HttpResponse
 
-current_request_id: ContextVar[str] = ContextVar("ivp_request_id", default="")
+from ivp.web.requestid import current_request_id
+
+__all__ = ["RequestIdMiddleware", "current_request_id"]
+
 _VALID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 

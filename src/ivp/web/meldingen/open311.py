@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from ivp.lib import cells
-from ivp.web import errors
+from ivp.web import errorpage
 from ivp.web.meldingen import services, workflow
 from ivp.web.meldingen.models import Category, Kanaal, Melding, Open311Client
 from ivp.web.meldingen.ratelimit import client_ip, hit
@@ -57,25 +57,10 @@ MAX_ID = 2**63 - 1  # bigint, on SQLite and PostgreSQL; a larger id cannot exist
 MAX_OFFSET = dt.timedelta(hours=14)  # the largest UTC offset in use (Kiribati); PostgreSQL stops at 15:59
 YEARS = range(1900, 2101)  # also keeps the conversion to UTC inside datetime's range
 MAX_LIST = 1000  # requests in one list
-
-
-
 GRID_LAT = 0.01  # degrees: about 1.1 km
-
-
-
 GRID_LON = 0.015  # degrees: about 1.0 km at 52 degrees north
-
-
-
 PUBLIC_CACHE_KEY = "open311-public-ids"
-
-
-
 PUBLIC_CACHE_SECONDS = 300
-
-
-
 EXTERN_LENGTH = 48  # Melding.extern_id holds "<app pk>:<device_id>" in 64 characters
 
 
@@ -101,10 +86,11 @@ class Open311Middleware:
             try:
                 response: HttpResponse = match.func(request, *match.args, **match.kwargs)
             except DatabaseError as exc:  # the stack below is skipped, so DatabaseUnavailableMiddleware too
-                if not errors.is_database_outage(exc):
+                if not errorpage.is_database_outage(exc):
                     raise
-                errors.log_outage(request, exc)
-                response = errors.database_unavailable(request)
+                errorpage.log_outage(request, exc)
+                response = error_for_path(request.path_info, 503, errorpage.outage_message())
+                response["Retry-After"] = errorpage.RETRY_AFTER_SECONDS
         response.headers.setdefault("X-Frame-Options", "DENY")
         if not response.streaming and not response.has_header("Content-Length"):  # as CommonMiddleware
             response.headers["Content-Length"] = str(len(response.content))  # keep-alive without chunking
@@ -141,12 +127,12 @@ def _error(fmt: str, status: int, description: str) -> HttpResponse:
     return _render(fmt, "errors", [{"code": status, "description": description}], status)
 
 
-View = Callable[..., HttpResponse]
 def error_for_path(path: str, status: int, description: str) -> HttpResponse:
     """The Open311 error for any path under the prefix (``ivp.web.errors``): XML for ``.xml``, else JSON."""
     return _error("xml" if path.endswith(".xml") else "json", status, description)
 
 
+View = Callable[..., HttpResponse]
 
 
 def _methods(*allowed: str) -> Callable[[View], View]:
@@ -198,7 +184,6 @@ def _week(value: dt.datetime) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(monday, dt.time()), local.tzinfo)
 
 
-
 def _cell(lat: float | None, lon: float | None) -> tuple[float, float] | None:
     """The centre of the grid cell (about 1.1 x 1.0 km) that holds the point, or None without a point."""
     if lat is None or lon is None:
@@ -207,7 +192,6 @@ def _cell(lat: float | None, lon: float | None) -> tuple[float, float] | None:
         round((math.floor(lat / GRID_LAT) + 0.5) * GRID_LAT, 4),
         round((math.floor(lon / GRID_LON) + 0.5) * GRID_LON, 4),
     )
-
 
 
 def _as_request(m: Melding, client: Open311Client | None) -> dict[str, Any]:
@@ -270,10 +254,8 @@ def _public_ids() -> frozenset[int]:
     return public
 
 
-
 def _visible(m: Melding, client: Open311Client | None, public: frozenset[int]) -> bool:
     return (client is not None and m.client_id == client.pk) or m.pk in public
-
 
 
 @_methods("GET")

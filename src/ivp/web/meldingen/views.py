@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from ivp.web import errors
+from ivp.web import errorpage
 from ivp.web.meldingen import services
 from ivp.web.meldingen.forms import AanvullingForm, MeldingForm, VolgcodeForm
 from ivp.web.meldingen.models import Melding
@@ -44,9 +44,9 @@ def melden(request: HttpRequest) -> HttpResponse:
         try:
             stored = _store(request, form)
         except DatabaseError as exc:
-            if not errors.is_database_outage(exc):
+            if not errorpage.is_database_outage(exc):
                 raise
-            errors.log_outage(request, exc)
+            errorpage.log_outage(request, exc)
             return _not_stored(request, form)
         if stored is not None:
             return stored
@@ -97,7 +97,7 @@ def _receipt_or_redirect(request: HttpRequest, code: str) -> HttpResponse:
     try:
         response = SessionMiddleware(lambda _request: response).process_response(request, response)
     except (DatabaseError, UpdateError, SessionInterrupted) as exc:
-        errors.log_outage(request, exc)
+        errorpage.log_outage(request, exc)
         request.session.pop(SESSION_RECEIPT, None)
         request.session.modified = False
         response = render(request, "meldingen/ontvangen.html", {"code": code})
@@ -128,10 +128,10 @@ def _not_stored(request: HttpRequest, form: MeldingForm) -> HttpResponse:
         form.add_error(None, message)
         response = _form_page(request, form, status=503)  # the categories are read from the database
     except DatabaseError as exc:
-        if not errors.is_database_outage(exc):
+        if not errorpage.is_database_outage(exc):
             raise
-        response = errors.text_kept_page(request, message, request.POST.get("tekst", ""))
-    response["Retry-After"] = errors.RETRY_AFTER_SECONDS
+        response = errorpage.text_kept_page(request, message, request.POST.get("tekst", ""))
+    response["Retry-After"] = errorpage.RETRY_AFTER_SECONDS
     return response
 
 
