@@ -182,3 +182,80 @@ def test_no_inline_style_in_svg_the_pages_embed() -> None:
     assert paths
     for svg in (chart, paths):
         assert INLINE.search(svg) is None
+
+
+# Review of issue 12: outside production mode the public default key was accepted silently, also when
+# `ivp serve --host 0.0.0.0` made the server reachable from other machines.
+
+
+def test_serve_on_a_public_address_refuses_the_default_key(tmp_path: Path) -> None:
+    env = _env(tmp_path, IVP_SECRET_KEY="", IVP_ALLOWED_HOSTS="")
+    done = subprocess.run(
+        [sys.executable, "-m", "ivp.cli", "serve", "--host", "0.0.0.0", "--port", "8999"],  # noqa: S104
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stdout
+    assert "openbare standaardsleutel" in done.stderr
+    assert "IVP_SECRET_KEY" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "web.sqlite3").exists()  # refused before migrating, long before gunicorn
+
+
+def _serve(monkeypatch: pytest.MonkeyPatch, host: str) -> tuple[Any, list[dict[str, Any]]]:
+    """``ivp serve --host host`` in this process with ``ivp.web.server.run`` (migrate, gunicorn) replaced."""
+    from click.testing import CliRunner
+
+    from ivp.cli import main
+    from ivp.web import server
+
+    started: list[dict[str, Any]] = []
+    monkeypatch.setattr(server, "run", lambda **kwargs: started.append(kwargs))
+    return CliRunner().invoke(main, ["serve", "--host", host]), started
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "meldpunt.example.nl"])  # noqa: S104
+def test_serve_refusal_covers_every_non_loopback_host(
+    monkeypatch: pytest.MonkeyPatch, settings: Any, host: str
+) -> None:
+    settings.SECRET_KEY = DEV_SECRET_KEY
+    settings.DEBUG = False
+    result, started = _serve(monkeypatch, host)
+    assert result.exit_code == 1
+    assert "openbare standaardsleutel" in result.output
+    assert not started
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"])
+def test_serve_on_loopback_keeps_the_development_default(
+    monkeypatch: pytest.MonkeyPatch, settings: Any, host: str
+) -> None:
+    settings.SECRET_KEY = DEV_SECRET_KEY
+    settings.DEBUG = False
+    result, started = _serve(monkeypatch, host)
+    assert result.exit_code == 0, result.output
+    assert started
+    assert started[0]["host"] == host
+
+
+def test_serve_on_a_public_address_with_an_own_key_starts(
+    monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    settings.SECRET_KEY = KEY
+    settings.DEBUG = False
+    result, started = _serve(monkeypatch, "0.0.0.0")  # noqa: S104
+    assert result.exit_code == 0, result.output
+    assert started
+
+
+def test_serve_with_debug_on_a_public_address_warns(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
+    settings.SECRET_KEY = DEV_SECRET_KEY
+    settings.DEBUG = True
+    result, started = _serve(monkeypatch, "0.0.0.0")  # noqa: S104
+    assert result.exit_code == 0, result.output
+    assert "Waarschuwing" in result.output
+    assert started

@@ -3,12 +3,14 @@ management commands (e.g. ``ivp_bewaartermijn``)."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
 import click
 
 from ivp.cli._common import command, group, setup_web, workspace_option
+from ivp.lib.errors import ConfigError
 from ivp.lib.i18n import _
 
 
@@ -22,7 +24,12 @@ def _migrate() -> None:
 @click.option(
     "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help=_("Poort op 127.0.0.1.")
 )
-@click.option("--host", default="127.0.0.1", show_default=True, help=_("Adres om op te luisteren."))
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help=_("Adres om op te luisteren; een ander dan 127.0.0.1 alleen met een eigen IVP_SECRET_KEY."),
+)
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
@@ -53,7 +60,50 @@ def serve(port: int, host: str, workers: int, threads: int, productie: bool, wor
         # Before Django reads its settings; gunicorn, which replaces this process, inherits it.
         os.environ["IVP_PRODUCTIE"] = "1"
     setup_web(workspace)
+    _refuse_the_public_key_off_loopback(host)
     run(host=host, port=port, workers=workers, threads=threads)
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether only this machine can reach a server listening on ``host`` (``0.0.0.0`` and names: no)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _refuse_the_public_key_off_loopback(host: str) -> None:
+    """Stop before migrating when other machines can reach the server and the key is the one in the source.
+
+    Anyone who knows that key (it is public) can forge session cookies, CSRF tokens and the hashes of
+    follow-up codes. On 127.0.0.1 it is the convenient default for development; with ``IVP_DEBUG`` the
+    developer asked for an unsafe server and gets a warning instead.
+    """
+    from django.conf import settings
+
+    from ivp.web.settings import DEV_SECRET_KEY
+
+    if _is_loopback(host) or settings.SECRET_KEY != DEV_SECRET_KEY:
+        return
+    if settings.DEBUG:
+        click.echo(
+            _(
+                "Waarschuwing: de webapp luistert op {host} (bereikbaar voor andere computers) met de openbare "
+                "standaardsleutel en IVP_DEBUG; alleen voor ontwikkeling."
+            ).format(host=host),
+            err=True,
+        )
+        return
+    raise ConfigError(
+        _(
+            "De webapp zou op {host} luisteren, bereikbaar voor andere computers, met de openbare "
+            "standaardsleutel: iedereen kan daarmee sessies en volgcodes vervalsen. Zet IVP_SECRET_KEY op een "
+            "lange willekeurige waarde (bv. python -c 'import secrets; print(secrets.token_urlsafe(50))') of "
+            "luister op 127.0.0.1."
+        ).format(host=host)
+    )
 
 
 @command(
