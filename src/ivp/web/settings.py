@@ -47,7 +47,7 @@ PRODUCTIE = env_bool(
 SECRET_KEY = env_str(
     "IVP_SECRET_KEY",
     DEV_SECRET_KEY,
-    "Geheime sleutel voor sessies, CSRF en de hashes van volgcodes. Verplicht buiten IVP_DEBUG.",
+    "Geheime sleutel voor sessies, CSRF en de hashes van volgcodes. Verplicht in productiemodus (minstens 32 tekens) en als ivp serve van buitenaf bereikbaar is.",
 )
 _require_key = env_bool(
     "IVP_REQUIRE_SECRET_KEY",
