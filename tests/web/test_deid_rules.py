@@ -281,7 +281,7 @@ def test_normalised_view_maps_back_to_the_original_characters() -> None:
         _out(text)
         == "Caf\u00e9 \u2018t Hoekje\u2026 \ufb01etsen weg, bel [TELEFOONNUMMER-1] \u2014 \u00bd uur later weer."
     )
-    view, starts, ends = deid._normalise("a\u200b\uff10\ufb01")
+    view, starts, ends = deid_rules._normalise("a\u200b\uff10\ufb01")
     assert view == "a0fi"
     assert [(starts[i], ends[i]) for i in range(len(view))] == [(0, 1), (2, 3), (3, 4), (3, 4)]
 
@@ -313,8 +313,8 @@ def test_iban_wins_over_a_phone_number_inside_it(iban: str) -> None:
 
 def test_iban_span_absorbs_an_overlapping_phone_span() -> None:
     text = "NL91 ABNA 0417 1643 00"
-    spans = deid._absorb_iban_heads(text, [deid.Span(10, 22, "telefoonnummer")])
-    assert deid._merge(text, spans) == [deid.Span(0, 22, "iban")]
+    spans = deid_rules._absorb_iban_heads(text, [deid_rules.Span(10, 22, "telefoonnummer")])
+    assert deid._merge(text, spans) == [deid_rules.Span(0, 22, "iban")]
 
 
 @pytest.mark.parametrize(
@@ -342,6 +342,6 @@ def test_overlapping_and_adjacent_spans_of_one_tag_merge() -> None:
         [(0, 2), (3, 6), (7, 8)],  # separated by the plate's own dashes
         [(0, 8), (0, 8), (2, 5)],  # the same span twice and one inside
     ):
-        spans = [deid.Span(s, e, "kenteken") for s, e in parts]
-        assert deid._merge(text, spans) == [deid.Span(0, 8, "kenteken")], parts
-    assert deid.redact(text, [deid.Span(0, 6, "kenteken"), deid.Span(6, 8, "kenteken")]) == "[KENTEKEN]"
+        spans = [deid_rules.Span(s, e, "kenteken") for s, e in parts]
+        assert deid._merge(text, spans) == [deid_rules.Span(0, 8, "kenteken")], parts
+    assert deid.redact(text, [deid_rules.Span(0, 6, "kenteken"), deid_rules.Span(6, 8, "kenteken")]) == "[KENTEKEN]"
