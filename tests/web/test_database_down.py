@@ -77,6 +77,7 @@ def test_form_keeps_everything_typed_when_the_database_is_read_only(
     _is_503(response)
     page = response.content.decode()
     assert "Uw melding is niet opgeslagen door een storing" in page
+    assert "Uw melding is niet verstuurd</h2>" in page  # not "Controleer uw melding": the form is fine
     assert f"{TEXT}</textarea>" in page
     assert 'value="Vrieseweg"' in page
     assert 'value="Fatima el Amrani"' in page

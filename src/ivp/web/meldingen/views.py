@@ -107,12 +107,15 @@ def _receipt_or_redirect(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-def _form_page(request: HttpRequest, form: MeldingForm, status: int | None = None) -> HttpResponse:
+def _form_page(
+    request: HttpRequest, form: MeldingForm, status: int | None = None, heading: str = ""
+) -> HttpResponse:
+    """The form; ``heading`` replaces "Controleer uw melding" above the errors when nothing is wrong with it."""
     paths = region_map().svg_paths()
     return render(
         request,
         "meldingen/melden.html",
-        {"form": form, "map_paths": paths, "map": region_map()},
+        {"form": form, "map_paths": paths, "map": region_map(), "errors_heading": heading},
         status=status or (400 if form.errors else 200),
     )
 
@@ -126,7 +129,8 @@ def _not_stored(request: HttpRequest, form: MeldingForm) -> HttpResponse:
     response: HttpResponse
     try:
         form.add_error(None, message)
-        response = _form_page(request, form, status=503)  # the categories are read from the database
+        # The categories are read from the database; the heading says the fault is ours, not the form's.
+        response = _form_page(request, form, status=503, heading=_("Uw melding is niet verstuurd"))
     except DatabaseError as exc:
         if not errorpage.is_database_outage(exc):
             raise
