@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from ivp.web.accounts.models import Team
 from ivp.web.audit.models import AuditEvent
-from ivp.web.meldingen import services, workflow
+from ivp.web.meldingen import open311, services, workflow
 from ivp.web.meldingen.models import Category, Contact, Melding, Open311Client, RoutingRule
+from ivp.web.meldingen.open311 import MAX_ID, PUBLIC_CACHE_KEY, public_id
 from tests.web.factories import make_melding
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def _public_group(team: Team | None = None, n: int = 5, days: int = 10, **extra:
     moment = timezone.now() - dt.timedelta(days=days)
     fields = {"lat": LAT, "lon": LON, **extra}
     made = [make_melding(team=team, aangemaakt=moment, **fields) for _ in range(n)]
-    cache.delete("open311-public-ids")
+    cache.delete(PUBLIC_CACHE_KEY)
     return made
 
 
@@ -126,7 +127,7 @@ def test_get_hides_text_and_shows_answer_only_to_the_submitting_app(
     public = _public_group(actors["team_a"])[0]
     services.change_status(public.pk, workflow.AFGEHANDELD, actors["member"])
     services.answer(public.pk, actors["member"], "Opgelost, dank.")
-    seen = client.get(f"/open311/v2/requests/{public.pk}.json", {"api_key": key}).json()[0]
+    seen = client.get(f"/open311/v2/requests/{public_id(public.pk)}.json", {"api_key": key}).json()[0]
     assert (seen["status"], seen["description"], seen["status_notes"]) == ("closed", None, "Afgehandeld")
     assert client.get("/open311/v2/requests.json", {"status": "half"}).status_code == 400
     assert client.get("/open311/v2/requests/999999.xml").status_code == 404
@@ -262,9 +263,11 @@ def test_real_world_offsets_and_years_are_accepted(client: Client, actors: dict[
 
 def test_ids_beyond_bigint_cannot_exist(client: Client, actors: dict[str, Any]) -> None:
     pk = _public_group()[0].pk
-    listed = client.get("/open311/v2/requests.json", {"service_request_id": f"{pk},99999999999999999999999"})
+    listed = client.get(
+        "/open311/v2/requests.json", {"service_request_id": f"{public_id(pk)},99999999999999999999999"}
+    )
     assert listed.status_code == 200
-    assert [r["service_request_id"] for r in listed.json()] == [str(pk)]
+    assert [r["service_request_id"] for r in listed.json()] == [str(public_id(pk))]
     assert client.get(f"/open311/v2/requests.json?service_request_id={2**63}").json() == []
     single = client.get("/open311/v2/requests/99999999999999999999999.json")
     assert single.status_code == 404
@@ -341,9 +344,9 @@ def test_fresh_melding_is_not_in_the_public_list(client: Client, key: str, actor
     fresh = _post(client, key).json()[0]["service_request_id"]
     public = _ids(client.get("/open311/v2/requests.json"))
     assert fresh not in public
-    assert sorted(public) == sorted(str(m.pk) for m in group)
+    assert sorted(public) == sorted(str(public_id(m.pk)) for m in group)
     assert client.get(f"/open311/v2/requests/{fresh}.json").status_code == 404
-    assert str(actors["melding"].pk) not in public  # the actors' melding is fresh too
+    assert str(public_id(actors["melding"].pk)) not in public  # the actors' melding is fresh too
 
 
 def test_public_list_leaks_no_buurt_team_exact_time_or_location(
@@ -371,19 +374,25 @@ def test_public_list_leaks_no_buurt_team_exact_time_or_location(
 def test_small_groups_are_not_public(client: Client) -> None:
     group = _public_group(n=4)
     assert _ids(client.get("/open311/v2/requests.json")) == []
-    assert client.get(f"/open311/v2/requests/{group[0].pk}.json").status_code == 404
+    assert client.get(f"/open311/v2/requests/{public_id(group[0].pk)}.json").status_code == 404
     other_place = _public_group(n=1, lat=LAT + 0.05, lon=LON)  # another cell: a group of its own
     assert _ids(client.get("/open311/v2/requests.json")) == []
     more = _public_group(n=1)
-    assert sorted(_ids(client.get("/open311/v2/requests.json"))) == sorted(str(m.pk) for m in [*group, *more])
-    assert str(other_place[0].pk) not in _ids(client.get("/open311/v2/requests.json", {"service_code": ""}))
+    assert sorted(_ids(client.get("/open311/v2/requests.json"))) == sorted(
+        str(public_id(m.pk)) for m in [*group, *more]
+    )
+    assert str(public_id(other_place[0].pk)) not in _ids(
+        client.get("/open311/v2/requests.json", {"service_code": ""})
+    )
 
 
 def test_a_filter_cannot_narrow_a_group(client: Client) -> None:
     group = _public_group()
     group[0].status = workflow.AFGEHANDELD
     group[0].save()
-    assert _ids(client.get("/open311/v2/requests.json", {"status": "closed"})) == [str(group[0].pk)]
+    assert _ids(client.get("/open311/v2/requests.json", {"status": "closed"})) == [
+        str(public_id(group[0].pk))
+    ]
 
 
 def test_the_submitting_app_sees_its_own_requests_as_before(
@@ -412,4 +421,84 @@ def test_the_submitting_app_sees_its_own_requests_as_before(
 def test_public_delay_is_a_setting(client: Client, settings: Any) -> None:
     settings.OPEN311_PUBLIC_DELAY_DAYS = 0
     group = _public_group(days=0)
-    assert sorted(_ids(client.get("/open311/v2/requests.json"))) == sorted(str(m.pk) for m in group)
+    assert sorted(_ids(client.get("/open311/v2/requests.json"))) == sorted(
+        str(public_id(m.pk)) for m in group
+    )
+
+
+# Review of issue 12: dates, order and ids of the public feed say no more than its Monday and cell
+
+
+def _one_week(n: int = 5) -> list[Melding]:
+    """``n`` meldingen of one group (category, cell, week) made at distinct times of one week, in order."""
+    now = timezone.localtime()
+    monday = (now - dt.timedelta(days=14 + now.weekday())).date()
+    start = timezone.make_aware(dt.datetime.combine(monday, dt.time(9, 0)))
+    made = [
+        make_melding(aangemaakt=start + dt.timedelta(days=i, minutes=17 * i), lat=LAT, lon=LON)
+        for i in range(n)
+    ]
+    cache.delete(PUBLIC_CACHE_KEY)
+    return made
+
+
+def test_date_filters_cannot_tell_meldingen_of_one_week_apart(client: Client) -> None:
+    """Bisection on start_date/end_date: every bound lets the whole group through or none of it."""
+    group = _one_week()
+    everyone = sorted(_ids(client.get("/open311/v2/requests.json")))
+    assert len(everyone) == 5
+    for m in group:
+        for delta in (dt.timedelta(seconds=-1), dt.timedelta(0), dt.timedelta(seconds=1)):
+            bound = timezone.localtime(m.aangemaakt + delta).isoformat()
+            for param in ("start_date", "end_date"):
+                seen = sorted(_ids(client.get("/open311/v2/requests.json", {param: bound})))
+                assert seen == everyone, (param, bound)
+    before, after = group[0].aangemaakt - dt.timedelta(days=7), group[-1].aangemaakt + dt.timedelta(days=7)
+    assert _ids(client.get("/open311/v2/requests.json", {"end_date": before.isoformat()})) == []
+    assert _ids(client.get("/open311/v2/requests.json", {"start_date": after.isoformat()})) == []
+
+
+def test_public_ids_are_not_the_pks_and_not_in_time_order(client: Client) -> None:
+    group = _one_week()
+    listed = _ids(client.get("/open311/v2/requests.json"))
+    assert set(listed).isdisjoint(str(m.pk) for m in group)
+    assert listed == sorted(listed, key=int)  # one group: ordered by the opaque id, not by time
+    assert sorted(listed) == sorted(str(public_id(m.pk)) for m in group)
+    assert all(len(i) == 18 for i in listed)
+    for m in group:
+        assert client.get(f"/open311/v2/requests/{m.pk}.json").status_code == 404  # a pk says nothing
+        item = client.get(f"/open311/v2/requests/{public_id(m.pk)}.json").json()[0]
+        assert item["service_request_id"] == str(public_id(m.pk))
+    chosen = _ids(
+        client.get("/open311/v2/requests.json", {"service_request_id": f"{listed[2]},{group[0].pk}"})
+    )
+    assert chosen == [listed[2]]
+
+
+def test_public_ids_depend_on_the_secret_key(settings: Any) -> None:
+    first = public_id(1)
+    settings.SECRET_KEY = "een-ander-geheim-" + "x" * 40
+    assert public_id(1) != first
+    assert 10**17 <= public_id(1) < 10**18 <= MAX_ID
+
+
+def test_colliding_public_ids_are_left_out(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    group = _one_week(6)
+    monkeypatch.setattr(
+        open311, "public_id", lambda pk: 10**17 if pk in (group[0].pk, group[1].pk) else pk + 10**17 + 1
+    )
+    cache.delete(PUBLIC_CACHE_KEY)
+    listed = _ids(client.get("/open311/v2/requests.json"))
+    assert sorted(listed) == sorted(str(m.pk + 10**17 + 1) for m in group[2:])
+    assert client.get(f"/open311/v2/requests/{10**17}.json").status_code == 404
+
+
+def test_the_submitting_app_keeps_exact_dates_and_its_pks(client: Client, key: str) -> None:
+    pk = int(_post(client, key).json()[0]["service_request_id"])
+    made = Melding.objects.get(pk=pk).aangemaakt
+    just_after = timezone.localtime(made + dt.timedelta(seconds=1)).isoformat()
+    assert _ids(client.get("/open311/v2/requests.json", {"api_key": key, "start_date": just_after})) == []
+    assert _ids(client.get("/open311/v2/requests.json", {"api_key": key, "end_date": just_after})) == [
+        str(pk)
+    ]
+    assert client.get(f"/open311/v2/requests/{pk}.json", {"api_key": key}).status_code == 200

@@ -7,6 +7,9 @@ the public feed (issue 12; docs/web.md): only meldingen older than ``IVP_OPEN311
 rounded to the Monday of their week, no buurt, address or team, the location as the centre of a grid cell
 of about 1 km, and only when at least the disclosure threshold of meldingen (the statistics' ``onthul_drempel``,
 5 by default) share its category, cell and week; any other melding is left out of a list and 404 on its own.
+Public items carry a public id (``public_id``: 18 digits from a keyed hash of the pk), are ordered by week,
+category, cell and that id, and ``start_date``/``end_date`` take whole weeks for them: neither the ids, the
+order nor a bisection on dates tells more than the Monday (review of issue 12).
 
 Bad input is a 400 in the Open311 error shape (``[{"code": 400, "description": "veld: ..."}]``), never a
 500: a NUL character in any parameter, a date with an offset beyond ±14:00 or a year outside 1900..2100,
@@ -18,11 +21,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import itertools
 import math
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -33,6 +36,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -59,7 +63,9 @@ YEARS = range(1900, 2101)  # also keeps the conversion to UTC inside datetime's 
 MAX_LIST = 1000  # requests in one list
 GRID_LAT = 0.01  # degrees: about 1.1 km
 GRID_LON = 0.015  # degrees: about 1.0 km at 52 degrees north
-PUBLIC_CACHE_KEY = "open311-public-ids"
+PUBLIC_CACHE_KEY = "open311-public-feed"
+PUBLIC_ID_LOW = 10**17  # public ids have 18 digits: no pk gets there, so the two are never confused
+PUBLIC_ID_SPAN = 9 * 10**17
 PUBLIC_CACHE_SECONDS = 300
 EXTERN_LENGTH = 48  # Melding.extern_id holds "<app pk>:<device_id>" in 64 characters
 
@@ -184,6 +190,12 @@ def _week(value: dt.datetime) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(monday, dt.time()), local.tzinfo)
 
 
+def _next_week(value: dt.datetime) -> dt.datetime:
+    """Monday 00:00 (local time) of the week after ``value``'s (a day of 23 or 25 hours included)."""
+    monday = timezone.localtime(_week(value)).date() + dt.timedelta(days=7)
+    return timezone.make_aware(dt.datetime.combine(monday, dt.time()), timezone.get_current_timezone())
+
+
 def _cell(lat: float | None, lon: float | None) -> tuple[float, float] | None:
     """The centre of the grid cell (about 1.1 x 1.0 km) that holds the point, or None without a point."""
     if lat is None or lon is None:
@@ -194,9 +206,13 @@ def _cell(lat: float | None, lon: float | None) -> tuple[float, float] | None:
     )
 
 
-def _as_request(m: Melding, client: Open311Client | None) -> dict[str, Any]:
+def _own(m: Melding, client: Open311Client | None) -> bool:
+    return client is not None and m.client_id == client.pk
+
+
+def _as_request(m: Melding, client: Open311Client | None, feed: PublicFeed) -> dict[str, Any]:
     """One request: in full for the app that submitted it, coarsened for everyone else (module doc)."""
-    own = client is not None and m.client_id == client.pk
+    own = _own(m, client)
     notes = ""
     if own:
         last = m.berichten.filter(richting="gemeente").order_by("-op").first()
@@ -208,7 +224,7 @@ def _as_request(m: Melding, client: Open311Client | None) -> dict[str, Any]:
         requested, updated = _iso(_week(m.aangemaakt)), _iso(_week(m.gewijzigd))
         lat, lon = _cell(m.lat, m.lon) or (None, None)
     return {
-        "service_request_id": str(m.pk),
+        "service_request_id": str(m.pk if own else feed.ids[m.pk]),
         "status": workflow.open311_status(m.status),
         "status_notes": notes or str(workflow.LABELS.get(m.status, m.status)),
         "service_name": m.categorie.naam,
@@ -228,14 +244,33 @@ def _as_request(m: Melding, client: Open311Client | None) -> dict[str, Any]:
     }
 
 
-def _public_ids() -> frozenset[int]:
+def public_id(pk: int) -> int:
+    """The 18-digit id under which the public feed shows melding ``pk``: a keyed hash, not the pk.
+
+    HMAC-SHA256 of the pk with ``SECRET_KEY`` (``salted_hmac``): nobody without the key can tell from two
+    ids which melding came first, or recover the pk. Stable as long as the key is; a new key gives new ids.
+    """
+    digest = salted_hmac("ivp.open311.public-id", str(pk), algorithm="sha256").digest()
+    return PUBLIC_ID_LOW + int.from_bytes(digest[:8], "big") % PUBLIC_ID_SPAN
+
+
+@dataclass(frozen=True)
+class PublicFeed:
+    """The meldingen anyone may see, with their public ids both ways."""
+
+    ids: dict[int, int]  # pk -> public id
+    pks: dict[int, int]  # public id -> pk
+
+
+def _public_feed() -> PublicFeed:
     """The meldingen anyone may see: older than the delay, in a group of at least the disclosure threshold.
 
     A group is what the public feed shows of a melding: category, grid cell and week. Counted over all
-    meldingen past the delay (not over a filtered list), so no filter can narrow a group. Cached for a few
+    meldingen past the delay (not over a filtered list), so no filter can narrow a group. Two public
+    meldingen whose ids collide (a chance of about n^2 / 1.8e18) are both left out. Cached for a few
     minutes: the set only changes as meldingen pass the delay.
     """
-    cached: frozenset[int] | None = cache.get(PUBLIC_CACHE_KEY)
+    cached: PublicFeed | None = cache.get(PUBLIC_CACHE_KEY)
     if cached is not None:
         return cached
     from ivp.web.meldingen.api import disclosure_threshold
@@ -249,13 +284,29 @@ def _public_ids() -> frozenset[int]:
     keys = {pk: (category, _cell(lat, lon), _week(when)) for pk, category, lat, lon, when in rows.iterator()}
     sizes = Counter(keys.values())
     threshold = disclosure_threshold()
-    public = frozenset(pk for pk, key in keys.items() if sizes[key] >= threshold)
-    cache.set(PUBLIC_CACHE_KEY, public, PUBLIC_CACHE_SECONDS)
-    return public
+    ids = {pk: public_id(pk) for pk, key in keys.items() if sizes[key] >= threshold}
+    taken = Counter(ids.values())
+    ids = {pk: pid for pk, pid in ids.items() if taken[pid] == 1}
+    feed = PublicFeed(ids=ids, pks={pid: pk for pk, pid in ids.items()})
+    cache.set(PUBLIC_CACHE_KEY, feed, PUBLIC_CACHE_SECONDS)
+    return feed
 
 
-def _visible(m: Melding, client: Open311Client | None, public: frozenset[int]) -> bool:
-    return (client is not None and m.client_id == client.pk) or m.pk in public
+def _visible(m: Melding, client: Open311Client | None, feed: PublicFeed) -> bool:
+    return _own(m, client) or m.pk in feed.ids
+
+
+SortKey = tuple[float, int, float, str, float, float, int]
+
+
+def _order(m: Melding, client: Open311Client | None, feed: PublicFeed) -> SortKey:
+    """Newest week first; in a week an app's own requests by time, then the public ones by category, cell
+    and public id, so that their order says nothing about when within the week each was made."""
+    week = -_week(m.aangemaakt).timestamp()
+    if _own(m, client):
+        return (week, 0, -m.aangemaakt.timestamp(), "", 0.0, 0.0, m.pk)
+    lat, lon = _cell(m.lat, m.lon) or (math.inf, math.inf)
+    return (week, 1, 0.0, m.categorie.slug, lat, lon, feed.ids[m.pk])
 
 
 @_methods("GET")
@@ -307,11 +358,16 @@ def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
     if _limited(request, client):
         return _error(fmt, 429, _("Te veel verzoeken; probeer het later opnieuw."))
     rows = Melding.objects.select_related("categorie", "team").exclude(kanaal=Kanaal.IMPORT)
+    feed = _public_feed()
+    # The app's own requests are filtered on their exact time and by pk; the public ones by week and by
+    # public id (module doc): a date bound lets a whole week in or out, so bisection finds only the Monday.
+    own, public = Q(), Q()
     ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
     if ids:
         if not all(ID.fullmatch(i) for i in ids):
             return _error(fmt, 400, _("service_request_id: alleen nummers, gescheiden door komma's."))
-        rows = rows.filter(pk__in=[n for n in map(int, ids) if n <= MAX_ID])  # larger: cannot exist
+        numbers = [n for n in map(int, ids) if n <= MAX_ID]  # larger: cannot exist
+        own, public = Q(pk__in=numbers), Q(pk__in=[feed.pks[n] for n in numbers if n in feed.pks])
     else:
         if request.GET.get("service_code"):
             rows = rows.filter(categorie__slug__in=request.GET["service_code"].split(","))
@@ -322,7 +378,7 @@ def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
             rows = rows.filter(status__in=workflow.CLOSED)
         elif status:
             return _error(fmt, 400, _("status: gebruik open of closed."))
-        for param, lookup in (("start_date", "aangemaakt__gte"), ("end_date", "aangemaakt__lte")):
+        for param in ("start_date", "end_date"):
             if request.GET.get(param):
                 moment = _moment(request.GET[param])
                 if moment is None:
@@ -332,13 +388,28 @@ def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
                         _("%(field)s: gebruik een ISO-8601 tijd met tijdzone tussen 1900 en 2100.")
                         % {"field": param},
                     )
-                rows = rows.filter(**{lookup: moment})
-    public = _public_ids()
+                if param == "start_date":  # a week counts when any part of it is in the range
+                    own &= Q(aangemaakt__gte=moment)
+                    public &= Q(aangemaakt__gte=_week(moment))
+                else:
+                    own &= Q(aangemaakt__lte=moment)
+                    public &= Q(aangemaakt__lt=_next_week(moment))
     cutoff = timezone.now() - dt.timedelta(days=settings.OPEN311_PUBLIC_DELAY_DAYS)
-    mine = Q(client=client) if client is not None else Q(pk__in=[])
-    rows = rows.filter(mine | Q(aangemaakt__lte=cutoff)).order_by("-aangemaakt")
-    visible = (m for m in rows.iterator(chunk_size=2000) if _visible(m, client, public))
-    items = [_as_request(m, client) for m in itertools.islice(visible, MAX_LIST)]
+    public &= Q(aangemaakt__lte=cutoff)
+    if client is not None:
+        own &= Q(client=client)
+        public &= ~Q(client=client)
+    else:
+        own = Q(pk__in=[])
+    rows = rows.filter(own | public).order_by("-aangemaakt", "pk")
+    chosen: list[tuple[SortKey, Melding]] = []
+    for m in rows.iterator(chunk_size=2000):
+        if len(chosen) >= MAX_LIST and _week(m.aangemaakt) < _week(chosen[MAX_LIST - 1][1].aangemaakt):
+            break  # the list ends with a whole week, which is then ordered as any other week
+        if _visible(m, client, feed):
+            chosen.append((_order(m, client, feed), m))
+    chosen.sort(key=lambda pair: pair[0])
+    items = [_as_request(m, client, feed) for _key, m in chosen[:MAX_LIST]]
     return _render(fmt, "requests", items)
 
 
@@ -430,17 +501,17 @@ def request_detail(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     client = _client(request)
     if _limited(request, client):
         return _error(fmt, 429, _("Te veel verzoeken; probeer het later opnieuw."))
-    melding = (
-        Melding.objects.select_related("categorie", "team")
-        .exclude(kanaal=Kanaal.IMPORT)
-        .filter(pk=pk)
-        .first()
-        if int(pk) <= MAX_ID  # larger: cannot exist
-        else None
-    )
-    if melding is None or not _visible(melding, client, _public_ids()):  # not public: as if unknown
+    number = int(pk)
+    feed = _public_feed()
+    rows = Melding.objects.select_related("categorie", "team").exclude(kanaal=Kanaal.IMPORT)
+    melding = None
+    if client is not None and number <= MAX_ID:  # larger: cannot exist
+        melding = rows.filter(pk=number, client=client).first()  # the app's own, by its pk
+    if melding is None and number in feed.pks:  # anyone: a public melding by its public id
+        melding = rows.filter(pk=feed.pks[number]).first()
+    if melding is None or not _visible(melding, client, feed):  # not public: as if unknown
         return _error(fmt, 404, _("Onbekende service_request_id."))
-    return _render(fmt, "requests", [_as_request(melding, client)])
+    return _render(fmt, "requests", [_as_request(melding, client, feed)])
 
 
 _VIEWS = frozenset({service_list, request_list, request_detail})
