@@ -344,4 +344,7 @@ def test_overlapping_and_adjacent_spans_of_one_tag_merge() -> None:
     ):
         spans = [deid_rules.Span(s, e, "kenteken") for s, e in parts]
         assert deid._merge(text, spans) == [deid_rules.Span(0, 8, "kenteken")], parts
-    assert deid.redact(text, [deid_rules.Span(0, 6, "kenteken"), deid_rules.Span(6, 8, "kenteken")]) == "[KENTEKEN]"
+    assert (
+        deid.redact(text, [deid_rules.Span(0, 6, "kenteken"), deid_rules.Span(6, 8, "kenteken")])
+        == "[KENTEKEN]"
+    )
