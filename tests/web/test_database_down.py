@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import click
 import pytest
@@ -25,6 +26,7 @@ from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.test import Client
 
+from ivp.web import inserts
 from ivp.web.meldingen import services
 from ivp.web.meldingen.models import Category, Melding
 
@@ -43,7 +45,16 @@ def _failing(kinds: tuple[str, ...] | None) -> Iterator[None]:
             raise OperationalError("attempt to write a readonly database")
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(wrapper):
+    # On PostgreSQL a submission is one statement sent through psycopg itself (ivp.web.inserts, ADR 0003),
+    # past Django's execute wrappers: it fails the same way, as a read-only server would refuse it.
+    real_execute = inserts._execute
+
+    def one_statement(conn: Any, sql: str, params: list[object]) -> tuple[Any, ...]:
+        if kinds is None or any(kind in sql.upper() for kind in kinds):
+            raise OperationalError("cannot execute INSERT in a read-only transaction")
+        return real_execute(conn, sql, params)
+
+    with connection.execute_wrapper(wrapper), mock.patch.object(inserts, "_execute", one_statement):
         yield
 
 
