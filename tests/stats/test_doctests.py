@@ -9,7 +9,7 @@ import pytest
 
 MODULES = [
     "change", "change_engine", "dispersion", "funnel", "glm", "trend", "rates", "multiple", "smoothing",
-    "disclosure", "disclosure_lp",
+    "disclosure", "disclosure_lp", "aoristic", "hottimes", "nearrepeat", "grid", "hotspots",
 ]  # fmt: skip
 
 

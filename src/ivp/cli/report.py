@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +18,9 @@ from ivp.cli._common import (
 )
 from ivp.cli.plan import period_value, plan_option, stored_plan
 from ivp.lib.i18n import _
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @group("report", help=_("Maak rapporten (HTML, PDF, DOCX, xlsx) in de uitvoermap."))
@@ -146,3 +151,47 @@ def report_rib(
 
 
 COMMANDS: list[click.Command] = [report_group]
+
+
+@report_group.command(
+    "wijkscan",
+    help=_(
+        "De wijkveiligheidsscan van een wijk, buurt of aandachtsgebied: cijfers, tijden, plekken, "
+        "meldingen, teksten en bronnen."
+    ),
+)
+@click.argument("gebied")
+@click.option("--van", type=click.DateTime(["%Y-%m-%d"]), default=None, help=_("Eerste dag (JJJJ-MM-DD)."))
+@click.option(
+    "--tot", type=click.DateTime(["%Y-%m-%d"]), default=None, help=_("Tot deze dag, niet meegerekend.")
+)
+@click.option(
+    "--formaat", default="html,pdf,docx", show_default=True, help=_("Formaten, met komma's gescheiden.")
+)
+@click.option(
+    "--zonder-meldingen", "zonder_meldingen", is_flag=True, help=_("Laat de meldingen van het meldpunt weg.")
+)
+@workspace_option
+def report_wijkscan(
+    gebied: str, van: dt.datetime | None, tot: dt.datetime | None, formaat: str, zonder_meldingen: bool,
+    workspace: Path | None,
+) -> None:  # fmt: skip
+    from ivp.reports.wijkscan.report import make_wijkscan
+
+    ws = open_workspace(workspace)
+    meldingen = None if zonder_meldingen else _meldingen(workspace, van, tot)
+    period = (van.date() if van else None, tot.date() if tot else None) if (van or tot) else None
+    echo_paths(make_wijkscan(ws, gebied, formaat, meldingen=meldingen, period=period))
+
+
+def _meldingen(
+    workspace: Path | None, van: dt.datetime | None, tot: dt.datetime | None
+) -> pd.DataFrame | None:
+    """The meldpunt's meldingen from the web app database, or None when the app has none to give."""
+    try:
+        open_app_database(workspace)
+        from ivp.web.meldingen.services import events_for_analysis
+    except ImportError:
+        return None
+    frame: pd.DataFrame = events_for_analysis(since=van, until=tot)
+    return frame if len(frame) else None

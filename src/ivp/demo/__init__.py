@@ -2,7 +2,10 @@
 
 The bundle (``bundle/``, made by ``scripts/build_demo_bundle.py``) goes through the normal adapters, so
 the demo exercises exactly the path a real municipality takes; the example narrative texts
-(``teksten/``) are marked as voorbeeldtekst.
+(``teksten/``) are marked as voorbeeldtekst. For steering in the neighbourhood the demo adds illustrative
+police incidents made up from the CBS totals (:mod:`ivp.demo.incidenten`, loaded through the
+``politie-incidenten`` adapter) and the focus areas of the midterm evaluation (``aandachtsgebieden.yaml``,
+an illustrative boundary).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from ivp.workspace import CONFIG_NAME, Workspace
 
 GEMEENTE = "GM0505"
 NAAM = "Dordrecht"
+#: The focus-area file, in the package and in the workspace root (``ivp.reports.wijkscan.focus``).
+FOCUS_FILE = "aandachtsgebieden.yaml"
 
 
 @dataclass(frozen=True)
@@ -68,8 +73,35 @@ def create_workspace(out: Path) -> DemoWorkspace:
     with Store(ws.store_path) as store:
         for adapter_id, path, dataset in steps:
             loads.append(ingest(store, adapter_id, str(path), dataset=dataset, gemeente=ws.gemeente))
+        loads.append(ingest_incidents(store, ws))
     copy_texts(ws)
+    copy_focus_areas(ws)
     return DemoWorkspace(ws, tuple(loads))
+
+
+def incidents_path(ws: Workspace) -> Path:
+    """Where the demo writes its illustrative police incidents (the name marks them illustrative)."""
+    from ivp.demo.incidenten import FILE_NAME
+
+    return ws.root / "bronnen" / FILE_NAME
+
+
+def ingest_incidents(store: Store, ws: Workspace) -> LoadResult:
+    """Invent the illustrative incidents (:mod:`ivp.demo.incidenten`) from the CBS totals in ``store``,
+    write them as a police export under ``bronnen/`` and load them through the ``politie-incidenten``
+    adapter, like a real export. Deterministic, so a refreshed demo reloads nothing."""
+    from ivp.demo.incidenten import generate_incidents, load_incidents, write_incidents
+
+    path = write_incidents(generate_incidents(store, ws.gemeente), incidents_path(ws), naam=ws.naam)
+    return load_incidents(store, path, gemeente=ws.gemeente)
+
+
+def copy_focus_areas(ws: Workspace) -> None:
+    """Put the demo's focus areas (``aandachtsgebieden.yaml``) in the workspace root, unless the
+    workspace already has its own."""
+    target = ws.root / FOCUS_FILE
+    if not target.exists():
+        shutil.copyfile(Path(str(resources.files("ivp.demo").joinpath(FOCUS_FILE))), target)
 
 
 def copy_texts(ws: Workspace) -> None:

@@ -12,8 +12,9 @@ from typing import Any
 from ivp.reports.core.report import Report
 from ivp.reports.plan.render import EVALUATIE, RIB
 from ivp.reports.veiligheidsbeeld.report import REPORT as VEILIGHEIDSBEELD
+from ivp.reports.wijkscan.report import REPORT as WIJKSCAN
 
-REPORTS: dict[str, Report[Any]] = {r.name: r for r in (VEILIGHEIDSBEELD, EVALUATIE, RIB)}
+REPORTS: dict[str, Report[Any]] = {r.name: r for r in (VEILIGHEIDSBEELD, EVALUATIE, RIB, WIJKSCAN)}
 
 
 def get(name: str) -> Report[Any]:

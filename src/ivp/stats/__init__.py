@@ -13,6 +13,12 @@ dataclass or an array. Labels users read are Dutch and pass through :func:`ivp.l
 - :mod:`ivp.stats.smoothing`: empirical-Bayes rates, rank intervals, precision and visitor-area flags.
 - :mod:`ivp.stats.disclosure` (with :mod:`ivp.stats.disclosure_lp`): joint suppression of small counts
   against a linear-programming attacker.
+- :mod:`ivp.stats.grid` and :mod:`ivp.stats.hotspots`: hot and cold places (Getis-Ord Gi* with exact
+  randomisation p-values and false-discovery control), their course over periods.
+- :mod:`ivp.stats.aoristic` and :mod:`ivp.stats.hottimes`: hot times from events known as intervals
+  (aoristic weights), the concentration test with overdispersion.
+- :mod:`ivp.stats.nearrepeat`: near repeats (Knox test with Monte Carlo p-values).
+- :mod:`ivp.stats.sufficiency`: is this enough data? The power of each hot-time and hot-place question.
 """
 
 from __future__ import annotations

@@ -117,6 +117,15 @@ def can_export(user: Any) -> bool:
     return _role(user) in (Role.ANALIST, Role.BEHEERDER)
 
 
+def can_analyse_areas(user: Any) -> bool:
+    """Open the area page (hot times, hot places, sufficiency) and export its tables: analist, beheerder.
+
+    Only aggregated counts are shown; the second factor is enforced by :func:`staff_required` around the
+    views, and checked here too, so a caller outside those views cannot skip it.
+    """
+    return _role(user) in (Role.ANALIST, Role.BEHEERDER) and is_fully_authenticated(user)
+
+
 def can_read_audit(user: Any) -> bool:
     """Search the audit log."""
     return _role(user) == Role.BEHEERDER

@@ -32,7 +32,7 @@ from ivp.web.accounts.services import hash_api_token, new_api_key
 from ivp.web.audit import services as audit
 from ivp.web.audit.services import Action
 from ivp.web.inserts import Linked, insert_linked
-from ivp.web.meldingen import workflow
+from ivp.web.meldingen import events, workflow
 from ivp.web.meldingen.deid import deidentify
 from ivp.web.meldingen.models import (
     Bericht,
@@ -492,6 +492,12 @@ def read_original(actor: Any, melding: Melding) -> Original:
     contact = Contact.objects.filter(melding=melding).first()
     audit.record(actor, Action.VIEW_ORIGINAL, "melding", melding.pk, detail="origineel en contactgegevens")
     return Original(melding.tekst, list(melding.berichten.all()), contact)
+
+
+# Meldingen as events for the hot-time and hot-place analysis (the staff area page, the CLI, the wijkscan):
+# no text, street or contact details; see ``ivp.web.meldingen.events``.
+EVENT_COLUMNS = events.EVENT_COLUMNS
+events_for_analysis = events.events_for_analysis
 
 
 def record_export(actor: Any, fmt: str, count: int, filters: dict[str, str]) -> None:

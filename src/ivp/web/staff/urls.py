@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ivp.web.staff import views
+from ivp.web.staff import area_views, views
 
 app_name = "staff"
 urlpatterns = [
@@ -12,4 +12,7 @@ urlpatterns = [
     path("meldingen/<int:pk>/status/", views.melding_status, name="status"),
     path("meldingen/<int:pk>/antwoord/", views.melding_answer, name="answer"),
     path("audit/", views.audit_search, name="audit"),
+    path("gebied/", area_views.gebied_kiezen, name="gebied"),
+    path("gebied/<str:code>/", area_views.gebied_detail, name="gebied_detail"),
+    path("gebied/<str:code>/export.<str:fmt>", area_views.gebied_export, name="gebied_export"),
 ]
