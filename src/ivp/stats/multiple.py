@@ -80,22 +80,30 @@ def fdr_bh(p_values: ArrayLike, *, alpha: float = 0.05) -> FdrResult:
     valid = ~np.isnan(p)
     if np.any((p[valid] < 0) | (p[valid] > 1)):
         raise ValueError("p_values must lie in [0, 1] (or be NaN)")
-    values = p[valid]
+    every = bool(valid.all())
+    values = p.ravel() if every else p[valid]
     m = values.size
-    rejected_valid = np.zeros(m, dtype=bool)
     adjusted_valid = np.empty(m, dtype=np.float64)
     if m:
+        # In place where possible: on a million cells this keeps the peak to a few arrays.
         order = np.argsort(values, kind="stable")
         ranked = values[order]
-        ranks = np.arange(1, m + 1, dtype=np.float64)
-        stepped = np.minimum.accumulate((ranked * m / ranks)[::-1])[::-1]
-        adjusted_valid[order] = np.minimum(stepped, 1.0)
-        # One rule: rejected exactly when q <= alpha (the step-up comparison p_(i) <= alpha * i / m
-        # can disagree with q by one ulp).
-        rejected_valid = adjusted_valid <= alpha
-    rejected = np.zeros(p.shape, dtype=bool)
-    adjusted = np.full(p.shape, np.nan)
-    rejected[valid] = rejected_valid
-    adjusted[valid] = adjusted_valid
+        ranked *= m
+        ranked /= np.arange(1, m + 1, dtype=np.float64)
+        backwards = ranked[::-1]
+        np.minimum.accumulate(backwards, out=backwards)
+        np.minimum(ranked, 1.0, out=ranked)
+        adjusted_valid[order] = ranked
+        del order, ranked, backwards
+    # One rule: rejected exactly when q <= alpha (the step-up comparison p_(i) <= alpha * i / m
+    # can disagree with q by one ulp).
+    if every:
+        adjusted = adjusted_valid.reshape(p.shape)
+        rejected = adjusted <= alpha
+    else:
+        rejected = np.zeros(p.shape, dtype=bool)
+        adjusted = np.full(p.shape, np.nan)
+        rejected[valid] = adjusted_valid <= alpha
+        adjusted[valid] = adjusted_valid
     frozen(rejected, adjusted)
     return FdrResult(rejected=rejected, adjusted=adjusted)

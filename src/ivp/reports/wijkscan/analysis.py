@@ -219,7 +219,12 @@ def hot_places(
         counts, mask=mask, method=method, alpha=alpha, n_permutations=n_permutations, seed=seed
     )
     n_cells = int(mask.sum()) if mask is not None else int(counts.size)
-    suff = hotspots.sufficiency(len(placed), n_cells, ratio=ratio, window_cells=9, alpha=alpha, method=method)
+    # The spread between cells that the test's null carries (variance / mean of the cell counts): a few
+    # very busy cells make a modest concentration elsewhere harder to see, and the statement says so.
+    spread = result.phi if np.isfinite(result.phi) and result.phi > 1.0 else 1.0
+    suff = hotspots.sufficiency(
+        len(placed), n_cells, ratio=ratio, window_cells=9, alpha=alpha, method=method, phi=spread
+    )
     buurt_result, codes, names = _buurt_hotspots(own, area, buurten, method, alpha, seed)
     bounds_list: list[tuple[dt.date, dt.date]] = []
     results: list[HotspotResult] = []

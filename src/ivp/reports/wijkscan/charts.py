@@ -28,7 +28,6 @@ from ivp.reports.veiligheidsbeeld.maps import SEQUENTIAL
 
 if TYPE_CHECKING:
     from ivp.reports.wijkscan.analysis import HotPlaces
-
     from ivp.stats.aoristic import Aoristic
     from ivp.stats.hottimes import Concentration
 
