@@ -36,10 +36,13 @@ def test_hotspots_json_has_the_sufficiency_at_top_level(root: Path) -> None:
     assert data["gebied"] == data["gebied"] | {"soort": "wijk", "code": "WK001400", "naam": "Centrum"}
     assert data["bron"] == "incidenten"
     assert data["datasets"] == ["groningen_fietsdiefstal_2013_2017.csv"]
-    assert data["voldoende"] is True
+    # Groningen's centre: thousands of thefts, but a few cells (the station) hold hundreds, so a place at
+    # twice the average is not visible against that spread: the statement says so.
+    assert data["voldoende"] is (data["kans"] >= 0.8)
+    assert data["voldoende"] is False
+    assert data["benodigd"] > data["n"]
     assert isinstance(data["benodigd"], int)
-    assert data["benodigd"] <= data["n"]
-    assert 0.8 <= data["kans"] <= 1.0
+    assert 0.0 <= data["kans"] < 0.8
     assert data["illustratief"] is False
     cells = data["cellen"]
     assert cells

@@ -201,6 +201,19 @@ def test_missing_file(ws: Workspace, store: Store) -> None:
     assert "weg.geojson" in p.render()
 
 
+@pytest.mark.parametrize(
+    "name", ["/etc/hostname", "../../../../etc/hostname", "gebieden/../../buiten.geojson"]
+)
+def test_a_file_outside_the_workspace_is_refused_without_saying_what_is_there(
+    ws: Workspace, store: Store, name: str
+) -> None:
+    p = _problem(ws, store, f"aandachtsgebieden:\n  - id: a\n    naam: A\n    bestand: {name}\n")
+    assert (p.code, p.line, p.field) == ("focus.file_outside_workspace", 4, "aandachtsgebieden[0].bestand")
+    text = p.render()
+    assert "niet in de werkmap" in text
+    assert "GeoJSON" not in text.split("bestand")[1].split(".")[0]
+
+
 def test_missing_name_and_unknown_key(ws: Workspace, store: Store) -> None:
     _write(ws, "aandachtsgebieden:\n  - id: a\n    buurt: [BU00140001]\n")
     with pytest.raises(focus.FocusFileError) as info:

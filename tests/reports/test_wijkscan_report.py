@@ -96,6 +96,7 @@ def scan(tmp_path_factory: pytest.TempPathFactory) -> Scan:
     straat = ws.teksten / "wijkscan" / WIJK / "straatkennis.md"
     straat.parent.mkdir(parents=True, exist_ok=True)
     straat.write_text("Bewoners noemen **de Groenmarkt** op vrijdagavond.\n", encoding="utf-8")
+    (straat.parent / "systeemkennis.md").unlink(missing_ok=True)  # the demo ships one; test the placeholder
     meldingen = pd.DataFrame(
         {
             "event_id": [f"M{i}" for i in range(8)],

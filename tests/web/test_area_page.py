@@ -289,12 +289,12 @@ def test_a_locked_store_is_a_503_with_a_dutch_message(
 # -- meldingen as events -----------------------------------------------------------------------------------
 
 
-def _planted_meldingen() -> Category:
-    """A category whose name is a formula, and meldingen with and without a location."""
+def _planted_meldingen(n: int = 3) -> Category:
+    """A category whose name is a formula, and meldingen with (``n``) and without a location."""
     evil = Category.objects.create(slug="formule", naam=ATTACK)
     lon, lat = rd_to_wgs84(np.array([HOT_X]), np.array([HOT_Y]))
     when = timezone.make_aware(dt.datetime(2024, 3, 2, 23, 15))
-    for _i in range(3):
+    for _i in range(n):
         make_melding(categorie=evil, tijd_van=when, tijd_tot=when + dt.timedelta(minutes=30),
                      lat=float(lat[0]), lon=float(lon[0]), buurt_code="BU05050101")  # fmt: skip
     make_melding(categorie=evil, tijd_van=None, tijd_tot=None, lat=None, lon=None, buurt_code="")
@@ -340,7 +340,7 @@ def test_events_for_analysis_keeps_erased_meldingen_and_bounds_the_window(db: An
 
 
 def test_the_csv_export_is_audited_neutralised_and_safely_named(analist: Client) -> None:
-    _planted_meldingen()
+    _planted_meldingen(6)  # 7 in the formula category, the actors' melding (1) in another one
     response = analist.get(export_url("csv", bron="meldingen"))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"].split(", ")
@@ -350,8 +350,11 @@ def test_the_csv_export_is_audited_neutralised_and_safely_named(analist: Client)
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0][:3] == ["onderdeel", "naam", "dag"]
     assert sum(r[0] == "tijd" for r in rows) == 7 * 24
+    assert rows[0][-1] == "onderdrukt"
+    # 7 and 1 with their total 8 published: the 1 is suppressed, and so the 7 (8 - 7 would give it away).
     category = [r for r in rows if r and r[0] == "categorie" and ATTACK in r[1]]
-    assert category == [["categorie", "'" + ATTACK, "", "", "", "", "", "", "3", "", "", "", "", "", ""]]
+    assert category == [["categorie", "'" + ATTACK, "", "", "", "", "", "", "", "", "", "", "", "", "", "ja"]]
+    assert all(r[8] == "" and r[-1] == "ja" for r in rows if r and r[0] == "categorie")
     for row in rows:
         for cell in row:
             assert not cell or cell[0] not in "=+@" or cell.startswith("'")
@@ -361,7 +364,7 @@ def test_the_csv_export_is_audited_neutralised_and_safely_named(analist: Client)
 
 
 def test_the_xlsx_export_holds_text_cells_and_numbers(analist: Client) -> None:
-    _planted_meldingen()
+    _planted_meldingen(6)
     response = analist.get(export_url("xlsx", bron="meldingen"))
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="gebied-{WIJK}-meldingen.xlsx"'
@@ -370,7 +373,9 @@ def test_the_xlsx_export_holds_text_cells_and_numbers(analist: Client) -> None:
     values = list(sheet.iter_rows(values_only=True))
     category = next(r for r in values if r[0] == "categorie" and ATTACK in str(r[1]))
     assert category[1] == "'" + ATTACK
-    assert category[8] == 3
+    assert (category[8], category[15]) == (None, "ja")  # suppressed: see the csv test
+    planted = [r for r in values if r[0] == "plaats" and r[8] == 6]
+    assert len(planted) == 1  # the six in one cell are a number, shown as a number
     cells = [c for row in sheet.iter_rows() for c in row]
     assert all(c.data_type != "f" for c in cells)
     assert AuditEvent.objects.filter(object_type="gebied", action="export", object_id=WIJK).count() == 1
@@ -383,17 +388,114 @@ def test_a_focus_area_id_makes_a_safe_filename(served: Workspace) -> None:
 
 
 def test_meldingen_as_the_source_find_the_planted_place(analist: Client) -> None:
-    _planted_meldingen()
+    _planted_meldingen(6)
     response = analist.get(page_url(bron="meldingen"))
     assert response.status_code == 200
     result = response.context["result"]
-    # The three planted and the actors' melding (a buurt, no place); not the one without buurt or place.
-    assert result.n_events == 4
-    assert result.places.n_events == 3
+    # The six planted and the actors' melding (a buurt, no place); not the one without buurt or place.
+    assert result.n_events == 7
+    assert result.places.n_events == 6
     assert not result.illustrative
     body = response.content.decode()
-    assert "Met 4 meldingen" in body
-    assert "Met 3 meldingen" in body
+    assert "Met 7 meldingen" in body
+    # 6 with a place of 7 would show the one without a place: the number with a place is not named.
+    assert "Met 6 meldingen" not in body
+    assert "Met de meldingen met een plaats" in body
+    assert "zonder plaats tellen niet mee" in body
+    assert [c["aantal"] for c in response.context["hot_cells"]] == [6.0]
+
+
+# -- disclosure control for meldingen (ADR 0009) -----------------------------------------------------------
+
+BUURT = "BU05050101"
+
+
+def _meldingen_at(n: int, x: float, y: float, when: dt.datetime, categorie: Category | None = None) -> None:
+    lon, lat = rd_to_wgs84(np.array([x]), np.array([y]))
+    start = timezone.make_aware(when)
+    for _i in range(n):
+        extra = {"categorie": categorie} if categorie is not None else {}
+        make_melding(tijd_van=start, tijd_tot=start + dt.timedelta(minutes=20), lat=float(lat[0]),
+                     lon=float(lon[0]), buurt_code=BUURT, **extra)  # fmt: skip
+
+
+def _export_rows(client: Client, code: str, **params: str) -> list[list[str]]:
+    response = client.get(export_url("csv", code, **params))
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_one_melding_on_one_day_in_a_buurt_is_not_shown(analist: Client) -> None:
+    """The reviewer's reproduction: one melding in a buurt, the analist asks for that buurt and that day."""
+    _meldingen_at(1, HOT_X, HOT_Y, dt.datetime(2024, 3, 2, 23, 15))
+    day = {"bron": "meldingen", "van": "2024-03-02", "tot": "2024-03-02"}
+    response = analist.get(page_url(BUURT, **day))
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert result.n_events == 1
+    assert (result.params["van"], result.params["tot"]) == ("2024-03-01", "2024-03-31")  # whole months
+    assert result.times is None
+    assert result.places is None
+    body = response.content.decode()
+    assert "Te weinig meldingen in dit gebied en deze periode om iets te tonen." in body
+    assert "Voor meldingen tellen hele maanden" in body
+    assert "01-03-2024 tot en met 31-03-2024" in body
+    assert "minder dan 5 meldingen in het gebied" in body
+    for absent in ('id="warmtetabel-tekst"', 'id="hete-cellen"', 'class="hotplaces"', "Met 1 melding"):
+        assert absent not in body
+    assert "1 meldingen" not in body
+    for key in ("heat_rows", "hot_cells", "hot_hours", "map_svg"):
+        assert key not in response.context
+    rows = _export_rows(analist, BUURT, **day)
+    assert len(rows) == 2  # the header and the source line
+    assert "Te weinig meldingen" in rows[-1][0]
+    assert "meldingen (1)" not in rows[-1][0]
+    assert "01-03-2024 tot en met 31-03-2024" in rows[-1][0]
+    event = AuditEvent.objects.get(object_type="gebied", action="export")
+    assert event.after is not None
+    assert (event.after["van"], event.after["regels"]) == ("2024-03-01", 0)
+
+
+def test_a_group_of_meldingen_shows_and_a_lone_one_beside_it_does_not(analist: Client) -> None:
+    """Six in one cell on Saturday night (shown), five in another later in the month and one alone in a
+    third: the lone one is suppressed, and so the five (6 + 5 + 1 = 12 is published), not the six."""
+    cat = Category.objects.create(slug="overlast", naam="Overlast")
+    _meldingen_at(6, HOT_X, HOT_Y, dt.datetime(2024, 3, 2, 23, 15), cat)
+    _meldingen_at(5, HOT_X - 300, HOT_Y, dt.datetime(2024, 3, 20, 10, 10), cat)
+    _meldingen_at(1, HOT_X + 250, HOT_Y - 250, dt.datetime(2024, 3, 5, 4, 10), cat)
+    day = {"bron": "meldingen", "van": "2024-03-02", "tot": "2024-03-02"}
+    response = analist.get(page_url(WIJK, **day))
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert result.n_events == 12  # the period is March: the 5th and the 20th count
+    threshold = response.context["drempel"]
+    assert threshold == 5
+    assert [c["aantal"] for c in response.context["hot_cells"]] == [6.0]
+    assert all(h["aantal"] >= threshold for h in response.context["hot_hours"])
+    shown = [v for _label, row in response.context["heat_rows"] for v in row if v is not None]
+    assert sorted({v for v in shown if v > 0}) == [6.0]  # Saturday 23-24; the 5 and the 1 are '<5'
+    hidden = [v for _label, row in response.context["heat_rows"] for v in row if v is None]
+    assert len(hidden) >= 2
+    body = response.content.decode()
+    assert "<td>&lt;5</td>" in body
+    assert "Met 12 meldingen" in body
+    # The map draws only the cell of six: every drawn cell's title is its count.
+    cells_drawn = re.findall(
+        r'<rect x="[^"]+" y="[^"]+" width="[^"]+" height="[^"]+" fill="#[0-9a-f]+"><title>([^<]+)</title>',
+        str(response.context["map_svg"]),
+    )
+    assert cells_drawn in (["6"], ["6,0"], ["6.0"]), cells_drawn
+    rows = _export_rows(analist, WIJK, **day)
+    category = [r for r in rows if r[0] == "categorie"]
+    assert category == [["categorie", "Overlast", "", "", "", "", "", "", "12", "", "", "", "", "", "", ""]]
+    places = [r for r in rows if r[0] == "plaats" and r[8]]
+    assert [float(r[8]) for r in places] == [6.0]
+    times = [r for r in rows if r[0] == "tijd"]
+    assert len(times) == 7 * 24
+    counts = [float(r[8]) for r in times if r[8]]
+    assert all(v == 0 or v >= threshold for v in counts), counts
+    assert sum(r[-1] == "ja" for r in times) >= 2
+    assert all(r[10] == r[13] == "" for r in times if r[-1] == "ja")  # no ratio or q to undo it
 
 
 # -- in the browser ----------------------------------------------------------------------------------------

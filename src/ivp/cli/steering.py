@@ -355,8 +355,15 @@ def hottimes_cmd(
         "dagdeel": (ht.dagdeel, ht.concentration_dagdeel),
         "maand": (ht.month, ht.concentration_month),
     }[indeling]
-    assert conc is not None
-    _time_table(table, conc)
+    if conc is None:  # months without two whole years: shown, not tested
+        click.echo("")
+        for label, value in zip(table.row_labels, table.table.tolist(), strict=True):
+            click.echo(f"  {label:<10}{number(value, 1):>10}")
+        click.echo(
+            "  " + _("Geen toets per maand: daarvoor zijn minstens twee hele kalenderjaren gegevens nodig.")
+        )
+    else:
+        _time_table(table, conc)
     _sentences(lines)
 
 

@@ -47,7 +47,7 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import sparse, special, stats
+from scipy import signal, sparse, special, stats
 
 from ivp.stats._checks import check_alpha, check_option
 from ivp.stats.grid import window_size, window_sum
@@ -451,7 +451,7 @@ def sufficiency(
         background = np.diff(np.concatenate([[0.0], 1 - _null_sf(window_cells * base, phi)(grid_s + 1)]))
         alt = np.stack(
             [
-                np.convolve(background, stats.poisson.pmf(grid_s, extra))[: grid_s.size]
+                np.clip(signal.fftconvolve(background, stats.poisson.pmf(grid_s, extra))[: grid_s.size], 0, 1)
                 for extra in overlap * (ratio - 1.0) * base
             ]
         )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from docx import Document
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
 from ivp.reports.core import text
 
@@ -56,6 +56,13 @@ def advisor_text(doc: Any, markdown_text: str | None, path: str, *, lists: bool 
                 doc.add_paragraph(line[2:].strip(), style="List Bullet")
         else:
             doc.add_paragraph(para.replace("\n", " "))
+
+
+def picture(doc: Any, png: bytes, *, width_cm: float = 16.0) -> None:
+    """A PNG image (a chart or map) as its own paragraph, ``width_cm`` wide."""
+    import io
+
+    doc.add_picture(io.BytesIO(png), width=Cm(width_cm))
 
 
 def to_bytes(doc: Any) -> bytes:

@@ -307,7 +307,16 @@ def hot_times(
 
     table, conc = test("weekday_hour")
     dagdeel, conc_dd = test("weekday_dagdeel")
-    month, conc_month = test("month")
+    month = aoristic(begin, end, layout="month", max_hours=max_hours)
+    # Months are tested against their own year-to-year spread (the week-level phi above removes the
+    # variation between weeks, which is exactly what makes monthly counts vary); without two whole
+    # years there is no such spread to estimate and the months are shown without a test.
+    phi_month = _month_dispersion(begin, end, span, max_hours)
+    conc_month = (
+        hottimes.concentration(month, exposure=exposure(start, stop, "month"), phi=phi_month, alpha=alpha)
+        if phi_month is not None
+        else None
+    )
     versus = None
     n_rest = 0
     if compare_rest and area.kind != "gemeente":
@@ -325,15 +334,21 @@ def hot_times(
         table=table,
         concentration=conc,
         versus_rest=versus,
-        sufficiency=hottimes.sufficiency(used, 168, ratio=ratio, alpha=alpha, phi=phi),
+        sufficiency=hottimes.sufficiency(
+            used, 168, ratio=ratio, alpha=alpha, phi=phi, retention=_retention(table)
+        ),
         dagdeel=dagdeel,
         month=month,
         period=span,
         illustrative=is_illustrative(own),
         concentration_dagdeel=conc_dd,
-        sufficiency_dagdeel=hottimes.sufficiency(used, 28, ratio=ratio, alpha=alpha, phi=phi),
+        sufficiency_dagdeel=hottimes.sufficiency(
+            used, 28, ratio=ratio, alpha=alpha, phi=phi, retention=_retention(dagdeel)
+        ),
         concentration_month=conc_month,
-        sufficiency_month=hottimes.sufficiency(used, 12, ratio=ratio, alpha=alpha, phi=phi),
+        sufficiency_month=hottimes.sufficiency(
+            used, 12, ratio=ratio, alpha=alpha, phi=phi_month or 1.0, retention=_retention(month)
+        ),
         phi=float(phi),
         n_rest=n_rest,
     )
@@ -375,3 +390,41 @@ def near_repeats(
         alpha=alpha,
         seed=seed,
     )
+
+
+def _retention(table: Aoristic) -> float:
+    """Mean share of an event's weight in the cell where it happened (1 for exact moments)."""
+    if not table.n_used:
+        return 1.0
+    value = float(np.sum(table.sq)) / float(table.n_used)
+    return min(1.0, max(value, 1e-6))
+
+
+def _month_dispersion(
+    begin: NDArray[np.datetime64],
+    end: NDArray[np.datetime64],
+    span: tuple[dt.date, dt.date],
+    max_hours: float,
+) -> float | None:
+    """Spread of the monthly counts between whole calendar years (Pearson X^2 / df of a year x month
+    table against year totals times month shares; at least 1), or None with fewer than two whole years."""
+    first = span[0].year + (0 if (span[0].month, span[0].day) == (1, 1) else 1)
+    last = span[1].year - (0 if (span[1].month, span[1].day) == (12, 31) else 1)
+    years = list(range(first, last + 1))
+    if len(years) < 2:
+        return None
+    starts = np.array([np.datetime64(f"{y}-01-01", "ns") for y in years])
+    rows = []
+    for y0 in starts:
+        y1 = (y0.astype("datetime64[Y]") + np.timedelta64(1, "Y")).astype("datetime64[ns]")
+        keep = (begin >= y0) & (begin < y1)
+        rows.append(aoristic(begin[keep], end[keep], layout="month", max_hours=max_hours).table)
+    obs = np.vstack(rows)
+    total = obs.sum()
+    if total <= 0:
+        return None
+    expected = np.outer(obs.sum(axis=1), obs.sum(axis=0)) / total
+    used = expected > 0
+    x2 = float(np.sum((obs[used] - expected[used]) ** 2 / expected[used]))
+    df = (len(years) - 1) * (int(used.any(axis=0).sum()) - 1)
+    return max(1.0, x2 / df) if df > 0 else None

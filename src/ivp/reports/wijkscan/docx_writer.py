@@ -5,10 +5,7 @@ The charts are the report's own SVG drawn as PNG by :mod:`.raster`, so Word show
 
 from __future__ import annotations
 
-import io
 from typing import Any
-
-from docx.shared import Cm
 
 from ivp.lib import fmt
 from ivp.lib.i18n import _
@@ -18,13 +15,13 @@ from ivp.reports.wijkscan.context import TEXT_NAMES, WijkscanContext
 from ivp.reports.wijkscan.raster import svg_to_png
 
 #: Width of a chart in the document (A4 minus margins).
-CHART_WIDTH = Cm(16)
+CHART_WIDTH_CM = 16.0
 
 
 def _chart(doc: Any, svg: str, caption: str) -> None:
     if not svg:
         return
-    doc.add_picture(io.BytesIO(svg_to_png(svg)), width=CHART_WIDTH)
+    word.picture(doc, svg_to_png(svg), width_cm=CHART_WIDTH_CM)
     word.italic(doc, caption)
 
 

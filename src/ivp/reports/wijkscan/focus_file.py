@@ -331,11 +331,25 @@ class _Reader:
 
     def _file(self, node: yaml.Node, field: str) -> dict[str, Any] | None:
         name = str(getattr(node, "value", "")).strip()
-        path = (self.root / name).resolve()
+        root = self.root.resolve()
+        path = (root / name).resolve()
+        if Path(name).is_absolute() or not path.is_relative_to(root):
+            # Only files inside the workspace: the message (shown on the staff site too) says nothing
+            # about files elsewhere on the server.
+            self.problem(
+                "file_outside_workspace",
+                _("bestand '{name}' ligt niet in de werkmap.").format(name=name),
+                _line(node),
+                field,
+                _(
+                    "zet het bestand in de werkmap en geef het pad daarbinnen, bijvoorbeeld 'gebieden/leerpark.geojson'."
+                ),
+            )
+            return None
         if not name or not path.is_file():
             self.problem(
                 "missing_file",
-                _("bestand '{name}' bestaat niet (gezocht in {path}).").format(name=name, path=path),
+                _("bestand '{name}' bestaat niet in de werkmap.").format(name=name),
                 _line(node),
                 field,
                 _("geef het pad ten opzichte van de werkmap, bijvoorbeeld 'gebieden/leerpark.geojson'."),

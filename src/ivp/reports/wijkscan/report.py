@@ -22,8 +22,12 @@ FORMATS = ("html", "pdf", "docx")
 
 
 def output_stem(ctx: WijkscanContext) -> str:
-    """'wijkscan-WK050503-2025-05-01'."""
-    return f"wijkscan-{ctx.area.code}-{ctx.generated.isoformat()}"
+    """'wijkscan-WK050503-2021-2024': the area and the years of its incidents (so a rerun on the same data
+    replaces the files instead of adding a copy per day); the day it was made when there are none."""
+    if ctx.period is None:
+        return f"wijkscan-{ctx.area.code}-{ctx.generated.isoformat()}"
+    first, last = ctx.period[0].year, ctx.period[1].year
+    return f"wijkscan-{ctx.area.code}-{first}" + (f"-{last}" if last != first else "")
 
 
 REPORT: Report[WijkscanContext] = Report(

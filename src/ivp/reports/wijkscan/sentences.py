@@ -202,6 +202,15 @@ def time_finding_sentences(
     q = np.asarray(conc.q)
     hot = _hot_cells(observed, ratio, q, np.asarray(conc.hot), threshold)
     total = observed.size
+    if not hot and bool(np.asarray(conc.hot).any()):
+        # Flagged, but every flagged cell holds fewer events than the threshold: not worded as a finding,
+        # and not denied either.
+        return [
+            _(
+                "Er zijn {what2} met aantoonbaar meer {noun} dan verwacht, maar met zo weinig {noun} per vak "
+                "(minder dan {t}) dat ze niet worden genoemd."
+            ).format(what2=what[1], noun=noun, t=number(threshold))
+        ]
     if not hot:
         return [
             _(

@@ -5,11 +5,17 @@ The analysis is :mod:`ivp.reports.wijkscan.analysis` (the same the CLI and the w
 pictures :mod:`ivp.reports.wijkscan.charts`, the wording :mod:`ivp.reports.wijkscan.sentences`. Only
 aggregated counts and test statistics leave this module; the one text from the data is a category name,
 neutralised in the export like every text cell (``ivp.lib.cells``).
+
+Meldingen are not public (ADR 0009): for ``bron=meldingen`` a period is whole calendar months, and every
+count below the workspace's ``onthul_drempel`` is suppressed, with complements chosen jointly with the
+totals by :func:`ivp.stats.disclosure.protect_table` (:class:`Protection`); an area and period with fewer
+meldingen than the threshold shows nothing but that. Police incidents are shown as they are.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import logging
@@ -23,12 +29,14 @@ from django.conf import settings
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from numpy.typing import NDArray
 
-from ivp.lib.fmt import qvalue
+from ivp.lib.fmt import number, qvalue
 from ivp.reports.core import workbook
 from ivp.reports.wijkscan import analysis, charts, sentences
 from ivp.reports.wijkscan.events import is_illustrative, store_events
 from ivp.reports.wijkscan.focus import Area, in_area
+from ivp.stats.disclosure import DEFAULT_THRESHOLD, protect_table
 from ivp.store import Store
 from ivp.store.areas import municipality_name
 from ivp.store.read import areas_of
@@ -57,6 +65,43 @@ def open_store(path: Any) -> Store:
         raise StoreUnavailableError(str(path)) from None
 
 
+def disclosure_threshold() -> int:
+    """Smallest count of meldingen shown: the workspace's ``onthul_drempel``, else the library default."""
+    workspace = settings.WORKSPACE
+    return max(1, int(workspace.onthul_drempel)) if workspace is not None else DEFAULT_THRESHOLD
+
+
+def whole_months(van: dt.date | None, tot: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+    """``van`` moved to the first day of its month, ``tot`` to the last day of its month.
+
+    A period that splits a month would be a new table, and two overlapping ones differ by a few days'
+    meldingen; the statistics API selects whole months for the same reason (ADR 0009).
+    """
+    first = van.replace(day=1) if van else None
+    last = None
+    if tot:
+        last = (tot.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return first, last
+
+
+@dataclass(frozen=True, eq=False)
+class Protection:
+    """What the page and the export suppress of meldingen (``True`` = not shown).
+
+    ``too_few``: fewer meldingen than ``threshold`` in the area and period (or a total that had to be
+    suppressed): nothing is shown. ``categories`` follows ``Result.categories``; ``times`` is the
+    weekday x hour mask; ``cells`` the grid mask; ``place_split``: how many meldingen have a place (and
+    so how many have none) is not shown.
+    """
+
+    threshold: int
+    too_few: bool = False
+    categories: tuple[bool, ...] = ()
+    times: NDArray[np.bool_] | None = None
+    cells: NDArray[np.bool_] | None = None
+    place_split: bool = False
+
+
 @dataclass(frozen=True)
 class Result:
     area: Area
@@ -70,6 +115,7 @@ class Result:
     categories: list[tuple[str, int]]  # category label, events in the area
     buurten: pd.DataFrame | None  # the municipality's buurten with geometry, for the map
     gemeente: str = ""  # the municipality's name, for the illustrative marker
+    protection: Protection | None = None  # meldingen only; places and times are then masked copies
 
 
 def _events(
@@ -93,10 +139,15 @@ def analyse(
     """The hot times and hot places of ``area`` in ``bron`` from ``van`` to ``tot`` (inclusive dates).
 
     ``places``/``times`` are None when no event (or no event with a place) lies in the area; ``params`` are
-    the page's validated query parameters, kept for the audit row and the export links.
+    the page's validated query parameters, kept for the audit row and the export links. For meldingen the
+    period is widened to whole months (``params`` then hold the widened dates) and the result carries its
+    :class:`Protection`, with ``places``/``times`` copies in which suppressed cells are empty.
     """
     workspace = settings.WORKSPACE
     assert workspace is not None
+    if bron == "meldingen":
+        van, tot = whole_months(van, tot)
+        params = {**params, **{k: v.isoformat() for k, v in (("van", van), ("tot", tot)) if v}}
     events, buurten, gemeente = _events(bron, van, tot + dt.timedelta(days=1) if tot else None)
     inside = events[in_area(area, events)] if len(events) else events
     period = (van, tot) if van and tot else None
@@ -107,6 +158,15 @@ def analyse(
             places = analysis.hot_places(events, area, alpha=workspace.alpha, period=period, buurten=buurten)
         except analysis.NoEventsError:  # events in the area, none with a place
             places = None
+    categories = [(str(k), int(n)) for k, n in inside["category_label"].value_counts().items()]
+    protection = None
+    if bron == "meldingen":
+        protection = protect_meldingen(len(inside), categories, times, places, disclosure_threshold())
+        if protection.too_few:
+            places = times = None
+        else:
+            times = _masked_times(times, protection.times)
+            places = _masked_places(places, protection.cells)
     return Result(
         area=area,
         bron=bron,
@@ -116,10 +176,114 @@ def analyse(
         places=places,
         times=times,
         sources=[(str(k), int(n)) for k, n in inside["dataset"].value_counts().items()],
-        categories=[(str(k), int(n)) for k, n in inside["category_label"].value_counts().items()],
+        categories=categories,
         buurten=buurten,
         gemeente=gemeente,
+        protection=protection,
     )
+
+
+# -- disclosure control (meldingen) -----------------------------------------------------------------------
+
+
+def _time_surrogate(values: NDArray[np.float64], threshold: int) -> NDArray[np.float64]:
+    """Whole numbers for the aoristic (fractional) table: a cell with ``0 < v < threshold`` becomes a
+    primary cell (1 .. threshold - 1), any other cell its value rounded up; the margins are then sums of
+    these, so the relations hold exactly and every small cell is protected as a small count."""
+    small = (values > 0) & (values < threshold)
+    up = np.ceil(values - 1e-9)
+    return np.where(small, np.clip(up, 1, threshold - 1), np.maximum(up, 0.0))
+
+
+def protect_meldingen(
+    n_events: int, categories: list[tuple[str, int]], times: Any, places: Any, threshold: int
+) -> Protection:
+    """The suppression of meldingen on the area page: each table protected jointly with its totals.
+
+    - fewer than ``threshold`` meldingen: nothing is shown (``too_few``);
+    - the categories with their total (the number of meldingen on the page) by :func:`protect_table`,
+      as the wijkscan report does; a suppressed total means nothing can be shown;
+    - the weekday x hour cells with their total (the page shows no weekday or hour totals; aoristic
+      weights, see :func:`_time_surrogate`);
+    - the grid cells with events and their total (the meldingen with a place), and the split of all
+      meldingen into those with and without a place.
+
+    The totals of these tables are the same number (or nearly: meldingen without a usable time or
+    place), which is published; each table is protected with that total published, so no table's
+    shown cells subtract to a suppressed one.
+    """
+    if n_events < threshold:
+        return Protection(threshold, too_few=True)
+    category_mask = protect_table(np.array([n for _, n in categories], dtype=float), threshold)
+    if bool(category_mask[-1]):
+        return Protection(threshold, too_few=True)
+    time_mask = None
+    if times is not None:
+        values = np.atleast_2d(np.asarray(times.table.table, dtype=float))
+        full = protect_table(_time_surrogate(values, threshold).ravel(), threshold)
+        if bool(full[-1]):
+            return Protection(threshold, too_few=True)
+        time_mask = np.asarray(full[:-1], dtype=bool).reshape(values.shape)
+    cell_mask, split = None, False
+    if places is not None:
+        counts = np.round(np.asarray(places.counts, dtype=float))
+        flat = np.flatnonzero(counts > 0)
+        pattern = protect_table(counts.ravel()[flat], threshold)
+        mask = np.zeros(counts.size, dtype=bool)
+        mask[flat] = pattern[:-1]
+        cell_mask = mask.reshape(counts.shape)
+        with_place = int(places.n_events)
+        parts = np.array([with_place, max(n_events - with_place, 0)], dtype=float)
+        split = bool(pattern[-1]) or bool(protect_table(parts, threshold)[:-1].any())
+    return Protection(
+        threshold,
+        categories=tuple(bool(m) for m in category_mask[:-1]),
+        times=time_mask,
+        cells=cell_mask,
+        place_split=split,
+    )
+
+
+def _masked_times(times: Any, mask: NDArray[np.bool_] | None) -> Any:
+    """``times`` with the suppressed weekday-hours empty: count 0, no ratio, p or q, never hot or cold."""
+    if times is None or mask is None or not mask.any():
+        return times
+
+    def hide(c: Any) -> Any:
+        if c is None or np.shape(c.observed) != mask.shape:
+            return c
+        return dataclasses.replace(
+            c,
+            observed=np.where(mask, 0.0, c.observed),
+            ratio=np.where(mask, np.nan, c.ratio),
+            p=np.where(mask, np.nan, c.p),
+            q=np.where(mask, np.nan, c.q),
+            hot=np.asarray(c.hot, dtype=bool) & ~mask,
+            cold=np.asarray(c.cold, dtype=bool) & ~mask,
+        )
+
+    table = times.table
+    shown = np.where(mask, 0.0, np.atleast_2d(np.asarray(table.table, dtype=float)))
+    return dataclasses.replace(
+        times,
+        table=dataclasses.replace(table, table=shown.reshape(np.shape(table.table))),
+        concentration=hide(times.concentration),
+        versus_rest=hide(times.versus_rest),
+    )
+
+
+def _masked_places(places: Any, mask: NDArray[np.bool_] | None) -> Any:
+    """``places`` with the suppressed grid cells empty (count 0, never hot or cold): not drawn, not listed."""
+    if places is None or mask is None or not mask.any():
+        return places
+    result = places.result
+    shown = dataclasses.replace(
+        result,
+        counts=np.where(mask, 0.0, result.counts) if np.shape(result.counts) == mask.shape else result.counts,
+        hot=np.asarray(result.hot, dtype=bool) & ~mask,
+        cold=np.asarray(result.cold, dtype=bool) & ~mask,
+    )
+    return dataclasses.replace(places, counts=np.where(mask, 0.0, places.counts), result=shown)
 
 
 def _hot_hours(times: Any) -> list[dict[str, Any]]:
@@ -226,15 +390,50 @@ def _not_repeated(texts: list[str], shown: list[str]) -> list[str]:
     return [t for t in texts if t not in shown and not t.startswith(marker)]
 
 
+def count_text(result: Result, noun: str) -> str:
+    """'412 incidenten', or for too few meldingen 'minder dan 5 meldingen' (never the exact small number)."""
+    protection = result.protection
+    if protection is not None and protection.too_few and result.n_events > 0:
+        return _("minder dan {drempel} {noun}").format(drempel=protection.threshold, noun=noun)
+    return f"{result.n_events} {noun}"
+
+
+def months_note(result: Result) -> str:
+    """For meldingen: that the period is whole calendar months (and which), else ''."""
+    if result.bron != "meldingen" or not (result.params.get("van") or result.params.get("tot")):
+        return ""
+    van, tot = result.params.get("van"), result.params.get("tot")
+    first = dt.date.fromisoformat(van).strftime("%d-%m-%Y") if van else "…"
+    last = dt.date.fromisoformat(tot).strftime("%d-%m-%Y") if tot else "…"
+    return _(
+        "Voor meldingen tellen hele maanden: de periode loopt van {van} tot en met {tot}. Zo kan een korte "
+        "periode geen enkele melding aanwijzen."
+    ).format(van=first, tot=last)
+
+
+def _place_sufficiency(places: Any, noun: str, area: Area, hide_count: bool) -> str:
+    period = sentences.period_words(*places.period)
+    statement = sentences.sufficiency_sentence(
+        places.sufficiency, noun=noun, period=period, where=_where(area), cell=places.cell
+    )
+    if hide_count:  # the number with a place would give away the (small) number without one
+        head = _("Met {n} {noun}").format(n=number(places.sufficiency.n_events), noun=noun)
+        statement = statement.replace(head, _("Met de {noun} met een plaats").format(noun=noun), 1)
+    return str(statement)
+
+
 def findings(result: Result, noun: str) -> dict[str, Any]:
     """The statements, sentences, pictures and tables of the page (those of a question without data left out).
 
-    A cell with fewer events than the workspace's ``onthul_drempel`` is never worded as a finding.
+    A cell with fewer events than the workspace's ``onthul_drempel`` is never worded as a finding. For
+    meldingen the tables are the masked copies of :func:`analyse`: a suppressed weekday-hour is shown as
+    '<5' (the threshold), a suppressed grid cell is neither drawn nor listed.
     """
     places, times, area = result.places, result.times, result.area
-    workspace = settings.WORKSPACE
-    threshold = workspace.onthul_drempel if workspace else sentences.DEFAULT_THRESHOLD
-    out: dict[str, Any] = {}
+    protection = result.protection
+    threshold = protection.threshold if protection else disclosure_threshold()
+    hidden = protection.times if protection is not None else None
+    out: dict[str, Any] = {"drempel": threshold, "te_weinig": bool(protection and protection.too_few)}
     if times is not None:
         period = sentences.period_words(*times.period)
         statement = sentences.sufficiency_sentence(
@@ -250,25 +449,34 @@ def findings(result: Result, noun: str) -> dict[str, Any]:
             # Our own SVG, from numbers and escaped labels (charts.py escapes every text it writes).
             "heat_svg": mark_safe(charts.heat_table_svg(table, times.concentration)),  # noqa: S308
             "heat_rows": [
-                (label, [float(v) for v in row])
-                for label, row in zip(table.row_labels, np.atleast_2d(table.table), strict=True)
+                (
+                    label,
+                    [None if hidden is not None and hidden[r, c] else float(v) for c, v in enumerate(row)],
+                )
+                for r, (label, row) in enumerate(
+                    zip(table.row_labels, np.atleast_2d(table.table), strict=True)
+                )
             ],
             "heat_cols": list(table.col_labels),
             "hot_hours": _hot_hours(times),
         }
     if places is not None:
-        period = sentences.period_words(*places.period)
-        statement = sentences.sufficiency_sentence(
-            places.sufficiency, noun=noun, period=period, where=_where(area), cell=places.cell
+        split = bool(protection and protection.place_split)
+        statement = _place_sufficiency(places, noun, area, split)
+        texts = sentences.hot_place_sentences(
+            places, noun=noun, gemeente=result.gemeente, threshold=threshold
         )
+        if split:  # these name the number with a place
+            texts = [
+                _(
+                    "Hoeveel {noun} een plaats hebben, wordt niet getoond: het verschil met het totaal zou een "
+                    "klein aantal {noun} zonder plaats aanwijzen."
+                ).format(noun=noun)
+            ]
         out |= {
             "place_sufficiency": statement,
-            "place_sentences": _not_repeated(
-                sentences.hot_place_sentences(
-                    places, noun=noun, gemeente=result.gemeente, threshold=threshold
-                ),
-                [statement],
-            ),
+            "place_sentences": _not_repeated(texts, [statement]),
+            "zonder_plaats": None if split else places.n_without_location,
             "map_svg": mark_safe(_map_svg(places, _borders(result))),  # noqa: S308
             "hot_cells": _hot_cells(places),
         }
@@ -279,8 +487,9 @@ def findings(result: Result, noun: str) -> dict[str, Any]:
 
 HEADER = [
     "onderdeel", "naam", "dag", "uur", "rij", "kolom", "x_rd", "y_rd",
-    "aantal", "verwacht", "verhouding", "z", "p", "q", "oordeel",
+    "aantal", "verwacht", "verhouding", "z", "p", "q", "oordeel", "onderdrukt",
 ]  # fmt: skip
+SUPPRESSED = "ja"  # the marker in the column "onderdrukt": a count below the threshold, or its complement
 
 
 def _number(value: float) -> float | None:
@@ -291,38 +500,70 @@ def export_rows(result: Result) -> list[list[Any]]:
     """Long format: the categories counted, every weekday x hour cell, every grid cell with events.
 
     Only aggregated counts and test statistics; a category name is the one text from the data (neutralised
-    on writing, like every text cell).
+    on writing, like every text cell). For meldingen a suppressed count is empty with ``onderdrukt`` =
+    ``ja`` (its ratio, p and q too), a suppressed grid cell is left out, and with too few meldingen there
+    are no rows at all.
     """
     rows: list[list[Any]] = []
-    for name, n in result.categories:
-        rows.append(["categorie", name, "", "", "", "", "", "", n, "", "", "", "", "", ""])
+    protection = result.protection
+    if protection is not None and protection.too_few:
+        return rows
+    for i, (name, n) in enumerate(result.categories):
+        if protection is not None and protection.categories[i]:
+            rows.append(["categorie", name, "", "", "", "", "", "", "", "", "", "", "", "", "", SUPPRESSED])
+        else:
+            rows.append(["categorie", name, "", "", "", "", "", "", n, "", "", "", "", "", "", ""])
+    hidden = protection.times if protection is not None else None
     if result.times is not None:
         c = result.times.concentration
         table = result.times.table
         values = np.atleast_2d(np.asarray(table.table, dtype=float))
         for r, day in enumerate(table.row_labels):
             for col, hour in enumerate(table.col_labels):
+                if hidden is not None and hidden[r, col]:
+                    rows.append(["tijd", "", day, hour, r, col, "", "", "", _number(c.expected[r, col]),
+                                 "", "", "", "", "", SUPPRESSED])  # fmt: skip
+                    continue
                 rows.append(
                     ["tijd", "", day, hour, r, col, "", "", _number(values[r, col]),
                      _number(c.expected[r, col]), _number(c.ratio[r, col]), "",
                      _number(c.p[r, col]), _number(c.q[r, col]),
-                     _verdict(bool(c.hot[r, col]), bool(c.cold[r, col]))]
+                     _verdict(bool(c.hot[r, col]), bool(c.cold[r, col])), ""]
                 )  # fmt: skip
     if result.places is not None:
         for cell in _cells(result.places):
             rows.append(
                 ["plaats", "", "", "", cell["rij"], cell["kolom"], cell["x_rd"], cell["y_rd"],
                  _number(cell["aantal"]), "", "", _number(cell["z"]), _number(cell["p"]), _number(cell["q"]),
-                 cell["oordeel"]]
+                 cell["oordeel"], ""]
             )  # fmt: skip
     return rows
 
 
+def too_few_text(noun: str) -> str:
+    return _("Te weinig {noun} in dit gebied en deze periode om iets te tonen.").format(noun=noun)
+
+
 def source_line(result: Result) -> str:
-    sources = ", ".join(f"{name} ({n})" for name, n in result.sources) or "-"
+    protection = result.protection
+    too_few = protection is not None and protection.too_few
+    if too_few:
+        sources = ", ".join(name for name, _n in result.sources) or "-"
+    else:
+        sources = ", ".join(f"{name} ({n})" for name, n in result.sources) or "-"
     line = _("Gebied {area}; bron {bron}: {sources}.").format(
         area=result.area.label(), bron=BRONNEN[result.bron], sources=sources
     )
+    if result.bron == "meldingen":
+        note = months_note(result)
+        line += f" {note}" if note else ""
+        if too_few and result.n_events:
+            line += " " + too_few_text(_("meldingen"))
+        elif protection is not None:
+            line += " " + _(
+                "Aantallen onder de {drempel} en de aantallen die nodig zijn om ze te beschermen zijn "
+                "weggelaten (kolom onderdrukt)."
+            ).format(drempel=protection.threshold)
     if result.illustrative:
         line += " " + _("Illustratieve gegevens, geen echte cijfers.")
     return line

@@ -245,6 +245,9 @@ def gebied_detail(request: HttpRequest, code: str) -> HttpResponse:
         "periode": numbers.period_text(result),
         "noun": noun,
         "query": urlencode(result.params),
+        "aantal": numbers.count_text(result, noun),
+        "maanden": numbers.months_note(result),
+        "te_weinig_tekst": numbers.too_few_text(noun),
         **numbers.findings(result, noun),
     }
     return render(request, "staff/gebied.html", context)
