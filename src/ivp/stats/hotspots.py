@@ -410,6 +410,33 @@ def _null_sf(mean: float, phi: float) -> Callable[[NDArray[np.float64]], NDArray
     return lambda s: np.asarray(stats.nbinom.sf(s - 1, size, 1.0 / phi), dtype=np.float64)
 
 
+#: Above this many events expected per window the power uses normal tails (the counts are large; the
+#: exact tables would be long and slow to convolve).
+LARGE_WINDOW_MEAN = 400.0
+
+
+def _normal_power(
+    avg: float, base: float, k: int, overlap: NDArray[np.float64], ratio: float, phi: float, alpha: float,
+    n_cells: int, offsets: list[tuple[int, int]],
+) -> float:  # fmt: skip
+    """:func:`sufficiency`'s power with normal tails: null N(k avg, phi k avg); a window overlapping the
+    block by ``o`` cells N(k base + e, phi k base + e) with ``e = o (ratio - 1) base`` extra events."""
+    mu0, sd0 = k * avg, math.sqrt(phi * k * avg)
+    extra = overlap * (ratio - 1.0) * base
+    mu1 = k * base + extra
+    sd1 = np.sqrt(phi * k * base + extra)
+
+    def rejected(level: float) -> NDArray[np.float64]:
+        crit = mu0 + sd0 * float(stats.norm.isf(level / 2))
+        return np.asarray(stats.norm.sf((crit - mu1) / sd1), dtype=np.float64)
+
+    level = alpha / n_cells
+    for _ in range(6):
+        expected = rejected(level).sum() + (n_cells - len(offsets)) * level
+        level = alpha * max(1.0, expected) / n_cells
+    return float(min(1.0, rejected(level)[offsets.index((0, 0))]))
+
+
 def sufficiency(
     n_events: int, n_cells: int, *, ratio: float = 2.0, window_cells: int = 9, alpha: float = 0.05,
     phi: float = 1.0, target: float = 0.8, method: Method = "exact",
@@ -438,6 +465,8 @@ def sufficiency(
         base = n / (n_cells - window_cells + window_cells * ratio)
         avg = n / n_cells
         mean_alt = base * (window_cells + overlap * (ratio - 1.0))
+        if window_cells * avg > LARGE_WINDOW_MEAN:
+            return _normal_power(avg, base, window_cells, overlap, ratio, phi, alpha, n_cells, offsets)
         null_sf = _null_sf(window_cells * avg, phi)
         smax = int(mean_alt.max() + 12 * math.sqrt(phi * mean_alt.max() + 1) + 20)
         grid_s = np.arange(smax + 1, dtype=np.float64)
