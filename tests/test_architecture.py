@@ -21,7 +21,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "ivp"
 
 # The areas below each layer; an area may import exactly these (and itself), nothing else of ivp.
 _BASE = frozenset({"lib", "stats", "store", "workspace", "themes"})
-_DOMAIN = _BASE | {"sources", "plan", "reports"}
+_DOMAIN = _BASE | {"sources", "plan", "interventions", "reports"}
 ALLOWED: dict[str, frozenset[str]] = {
     "ivp": frozenset(),  # src/ivp/__init__.py: the version only
     "lib": frozenset(),  # leaf helpers
@@ -31,7 +31,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "themes": frozenset({"lib"}),  # the taxonomy
     "sources": _BASE,
     "plan": _BASE,  # the plan domain: never web, reports or cli
-    "reports": _BASE | {"plan"},
+    "interventions": _BASE,  # the intervention register (issue 15), at the level of plan
+    "reports": _BASE | {"plan", "interventions"},
     "web": _DOMAIN,
     "demo": _DOMAIN | {"web"},  # the demo runs the plan step through ivp.web.plan.services (ADR 0008)
     "cli": _DOMAIN | {"web", "demo"},
@@ -329,7 +330,8 @@ def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
         "plan/__init__.py": "",
         "plan/model.py": "from ivp.store import Store\nfrom . import errors\n",
         "plan/errors.py": "",
-        "reports/__init__.py": "from ivp.plan import model\n",
+        "interventions/__init__.py": "from ivp.lib import i18n\n",
+        "reports/__init__.py": "from ivp.plan import model\nfrom ivp.interventions import model\n",
         "demo/__init__.py": "",
         "web/__init__.py": "",
         "web/urls.py": "from ivp.web.meldingen import views\n",
@@ -376,6 +378,12 @@ def test_the_clean_synthetic_tree_passes(tmp_path: Path) -> None:
         ("sources/x.py", "from ivp.reports import r\n", "sources/x.py:1: sources -> reports"),
         ("plan/x.py", "def f():\n    from ivp.reports import r\n", "plan/x.py:2: plan -> reports"),
         ("plan/x.py", "from ivp.cli import main\n", "plan/x.py:1: plan -> cli"),
+        (
+            "interventions/x.py",
+            "from ivp.sources import s\n",
+            "interventions/x.py:1: interventions -> sources",
+        ),
+        ("interventions/y.py", "from ivp.plan import model\n", "interventions/y.py:1: interventions -> plan"),
         ("reports/x.py", "from ivp.sources import s\n", "reports/x.py:1: reports -> sources"),
         ("web/x.py", "from ivp.demo import d\n", "web/x.py:1: web -> demo"),
         ("demo/x.py", "from ivp.cli import c\n", "demo/x.py:1: demo -> cli"),

@@ -29,7 +29,7 @@ REPORTS = Path(__file__).resolve().parents[2] / "src" / "ivp" / "reports"
 
 
 def test_registry_lists_every_report_with_a_template_that_loads() -> None:
-    assert list(registry.REPORTS) == ["veiligheidsbeeld", "evaluatie", "rib", "wijkscan"]
+    assert list(registry.REPORTS) == ["veiligheidsbeeld", "evaluatie", "rib", "wijkscan", "effect"]
     for report in registry.REPORTS.values():
         assert templates.environment().get_template(report.template).name == report.template
     assert registry.get("veiligheidsbeeld").formats == FORMATS

@@ -116,3 +116,38 @@ def test_docx_holds_every_chapter(demo: Demo) -> None:
     assert "Uitdagingen en aandachtspunten (samenvatting)" in headings
     assert "Documenten en gegevens" in headings
     assert "Wat speelt er in Dordrecht?" in headings
+
+
+def test_effect_report_marks_illustrative_data_on_every_page(demo: Demo) -> None:
+    """The demo's interventions run on invented incidents: every page of their report must say so."""
+    import subprocess
+
+    from tests.reports.pdfcheck import page_count
+
+    pdf = demo.others["effect-camera-binnenstad-pdf"]
+    pages = page_count(pdf)
+    assert pages >= 2
+    for page in range(1, pages + 1):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+            capture_output=True,
+            check=True,
+            text=True,
+        ).stdout
+        assert "illustratieve gegevens" in text.lower(), f"page {page} of {pdf.name} does not say so"
+    assert {"effect-camera-binnenstad-html", "effect-camera-binnenstad-docx"} <= set(demo.others)
+
+
+def test_midterm_evaluation_lists_every_demo_intervention(demo: Demo) -> None:
+    """"Wat werkte?" has one row per registered intervention, each with an effect and an interval or the
+    reason it has none."""
+    from lxml import html as lhtml
+
+    page = lhtml.parse(str(demo.others["evaluatie-html"])).getroot()
+    rows = page.xpath('//table[@id="wat-werkte-tabel"]/tbody/tr')
+    names = [r.xpath("string(th)").strip() for r in rows]
+    assert sorted(names) == ["Cameratoezicht Binnenstad", "Mobiele camera winkelstraten", "Wbmgp Vogelbuurt"]
+    for row in rows:
+        effect, interval = (c.text_content().strip() for c in row.xpath("td")[2:4])
+        assert effect and interval, names
+    assert page.xpath('//section[@id="wat-werkte"]//p[@class="illustratief"]')

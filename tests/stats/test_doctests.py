@@ -9,7 +9,8 @@ import pytest
 
 MODULES = [
     "change", "change_engine", "dispersion", "funnel", "glm", "trend", "rates", "multiple", "smoothing",
-    "disclosure", "disclosure_lp", "aoristic", "hottimes", "nearrepeat", "grid", "hotspots",
+    "disclosure", "disclosure_lp", "aoristic", "hottimes", "nearrepeat", "grid", "hotspots", "effect",
+    "effect_summary", "effect_power", "heterogeneity",
 ]  # fmt: skip
 
 

@@ -118,8 +118,11 @@ def report_evaluatie(periode: str | None, formaat: str, plan_id: str | None, wor
     open_app_database(workspace)
     plan, stored = stored_plan(plan_id)
     period = period_value(periode, plan.period) if periode else None
+    from ivp.web.interventions import services as register
+
+    interventions = register.list_interventions()
     with optional_store(ws) as store:
-        ctx = evaluation_context(ws, plan, stored, store, period)
+        ctx = evaluation_context(ws, plan, stored, store, period, interventions=interventions)
     echo_paths(write_evaluation(ctx, ws.uitvoer, formats))
 
 

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ivp.workspace import Workspace
 
+if TYPE_CHECKING:
+    from ivp.interventions.model import Intervention
 
-def run_plan_demo(ws: Workspace, formats: str = "html,pdf,docx") -> dict[str, Path]:
-    """Import Dordrecht's IVP and its illustrative realisations, render the evaluation and the Rib for
-    ondermijning. Returns the written paths keyed ``evaluatie-<fmt>`` and ``rib-<fmt>``.
+
+def run_plan_demo(
+    ws: Workspace, formats: str = "html,pdf,docx", *, interventions: Sequence[Intervention] = ()
+) -> dict[str, Path]:
+    """Import Dordrecht's IVP and its illustrative realisations, render the evaluation (with the
+    registered ``interventions`` in "Wat werkte?") and the Rib for ondermijning. Returns the written paths
+    keyed ``evaluatie-<fmt>`` and ``rib-<fmt>``.
 
     Django must be set up for ``ws`` with its app database migrated (``ivp demo`` does that).
     """
@@ -29,7 +37,7 @@ def run_plan_demo(ws: Workspace, formats: str = "html,pdf,docx") -> dict[str, Pa
     paths: dict[str, Path] = {}
     store = Store(ws.store_path, read_only=True) if ws.store_path.exists() else None
     try:
-        evaluation = evaluation_context(ws, plan, stored, store)
+        evaluation = evaluation_context(ws, plan, stored, store, interventions=interventions)
         rib = rib_context(ws, plan, stored, store, "ondermijning")
     finally:
         if store is not None:

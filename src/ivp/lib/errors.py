@@ -2,14 +2,19 @@
 
 An :class:`InputError` is what a user sees when a file or download cannot be loaded. It names the
 file, the record (line or JSON index) and the field, and says what to do. Messages are Dutch.
+
+A :class:`LineError` is one problem in a file the user writes by hand (a plan, the focus areas, the
+intervention register), pinned to a line and a key path; :class:`FileProblemsError` collects every problem
+of one file and is raised once, so the user fixes them all in one go and nothing of the file is used.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ivp.lib.i18n import _
+from ivp.lib.i18n import _, ngettext
 
 #: Files whose records a user finds by line number.
 TABULAR_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".xlsx", ".xls"})
@@ -59,6 +64,54 @@ class InputError(IvpError):
         elif self.file is not None:
             text += " " + _("Er is niets van dit bestand geladen.")
         return text
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+@dataclass
+class LineError(InputError):
+    """One problem in a hand-written file, pinned to a line (``file:regel 12, veld 'a.b'``)."""
+
+    line: int | None = None
+
+    def render(self) -> str:
+        where = self.file or ""
+        if self.line is not None:
+            where += (":" if where else "") + _("regel {line}").format(line=self.line)
+        if self.field:
+            where += (", " if where else "") + _("veld '{field}'").format(field=self.field)
+        text = f"{where}: {self.message}" if where else self.message
+        if self.hint:
+            text += " " + _("Oplossing: {hint}").format(hint=self.hint)
+        return text
+
+
+class FileProblemsError(IvpError):
+    """A file with one or more :class:`LineError` problems, raised together; nothing of it is used.
+
+    Subclasses say in :meth:`head` what "nothing is used" means for their file.
+    """
+
+    def __init__(self, problems: Sequence[LineError], file: str | None = None) -> None:
+        self.problems = tuple(problems)
+        self.file = file
+        super().__init__(self.render())
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(p.code for p in self.problems)
+
+    def head(self, n: int) -> str:
+        """The first line: which file, how many problems, and that nothing was imported."""
+        return ngettext(
+            "{file} is niet ingelezen: {n} fout. Er is niets geïmporteerd.",
+            "{file} is niet ingelezen: {n} fouten. Er is niets geïmporteerd.",
+            n,
+        ).format(file=self.file or _("het bestand"), n=n)
+
+    def render(self) -> str:
+        return "\n".join([self.head(len(self.problems)), *("  - " + p.render() for p in self.problems)])
 
     def __str__(self) -> str:
         return self.render()

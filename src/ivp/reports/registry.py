@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from ivp.reports.core.report import Report
+from ivp.reports.effect.report import REPORT as EFFECT
 from ivp.reports.plan.render import EVALUATIE, RIB
 from ivp.reports.veiligheidsbeeld.report import REPORT as VEILIGHEIDSBEELD
 from ivp.reports.wijkscan.report import REPORT as WIJKSCAN
 
-REPORTS: dict[str, Report[Any]] = {r.name: r for r in (VEILIGHEIDSBEELD, EVALUATIE, RIB, WIJKSCAN)}
+REPORTS: dict[str, Report[Any]] = {r.name: r for r in (VEILIGHEIDSBEELD, EVALUATIE, RIB, WIJKSCAN, EFFECT)}
 
 
 def get(name: str) -> Report[Any]:

@@ -19,6 +19,9 @@ dataclass or an array. Labels users read are Dutch and pass through :func:`ivp.l
   (aoristic weights), the concentration test with overdispersion.
 - :mod:`ivp.stats.nearrepeat`: near repeats (Knox test with Monte Carlo p-values).
 - :mod:`ivp.stats.sufficiency`: is this enough data? The power of each hot-time and hot-place question.
+- :mod:`ivp.stats.effect` (with :mod:`ivp.stats.effect_summary` and :mod:`ivp.stats.effect_power`):
+  effect of a place-based intervention (difference-in-differences on counts, interrupted time series,
+  WDD, relative effect size, warnings) and the months needed to see it.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import optimize, special, stats
 
-__all__ = ["irls", "nb_alpha_ml", "pearson_dispersion", "single_outlier"]
+__all__ = ["irls", "nb_alpha_ml", "nb_observed_cov", "pearson_dispersion", "single_outlier"]
 
 _MAX_ITER = 100
 _TOL = 1e-10
@@ -91,6 +91,34 @@ def nb_alpha_ml(x: NDArray[np.float64], y: NDArray[np.float64], offset: NDArray[
         negative_profile, bounds=_LOG_ALPHA_BOUNDS, method="bounded", options={"xatol": 1e-8}
     )
     return float(np.exp(found.x))
+
+
+def nb_observed_cov(
+    x: NDArray[np.float64], y: NDArray[np.float64], mu: NDArray[np.float64], nb_alpha: float
+) -> NDArray[np.float64]:
+    """Covariance of the NB2 coefficients from the observed information of ``(beta, alpha)`` jointly.
+
+    The inverse of the negative Hessian of the NB2 log-likelihood in ``(beta, alpha)`` at the fit,
+    restricted to ``beta``: what maximum-likelihood software reports (statsmodels'
+    ``NegativeBinomial``). It differs from the IRLS ``(X' W X)^-1`` by the observed-versus-expected
+    information of the log link (not canonical for NB2) and by the estimated ``alpha``.
+    """
+    a = float(nb_alpha)
+    r = 1.0 / a
+    denom = 1.0 + a * mu
+    h_bb = -(x * (mu * (1.0 + a * y) / denom**2)[:, None]).T @ x
+    h_ba = -(x * (mu * (y - mu) / denom**2)[:, None]).sum(axis=0)
+    log_term = special.digamma(r) - special.digamma(y + r) + np.log1p(a * mu)
+    d_log = (special.polygamma(1, y + r) - special.polygamma(1, r)) * r**2 + mu / denom
+    h_aa = float(
+        np.sum(-2.0 * r**3 * log_term + r**2 * d_log - (y - mu) * (1.0 + 2.0 * a * mu) / (a * denom) ** 2)
+    )
+    p = x.shape[1]
+    hessian = np.empty((p + 1, p + 1))
+    hessian[:p, :p] = h_bb
+    hessian[:p, p] = hessian[p, :p] = h_ba
+    hessian[p, p] = h_aa
+    return np.asarray(np.linalg.inv(-hessian)[:p, :p], dtype=np.float64)
 
 
 def pearson_dispersion(

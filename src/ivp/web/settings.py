@@ -195,6 +195,7 @@ INSTALLED_APPS = [
     "ivp.web.meldingen",
     "ivp.web.staff",
     "ivp.web.plan",
+    "ivp.web.interventions",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

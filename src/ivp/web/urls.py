@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("ivp.web.meldingen.urls")),
     path("staf/", include("ivp.web.staff.urls")),
     path("staf/plan/", include("ivp.web.plan.urls")),
+    path("staf/interventies/", include("ivp.web.interventions.urls")),
     path("staf/gebruikers/", include("ivp.web.accounts.staff_urls")),  # accounts, not the admin (ADR 0010)
     path("account/", include("ivp.web.accounts.urls")),
     path("beheer/", admin.site.urls),

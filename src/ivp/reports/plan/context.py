@@ -10,17 +10,22 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ivp.lib import clock
 from ivp.lib.i18n import _
 from ivp.plan.model import ImplementationPlan, Indicator, Opgave, Period, Plan, Realisation
 from ivp.plan.tracking import IndicatorProgress, all_realisations, progress
 from ivp.plan.units import format_value
+from ivp.reports.effect.overview import WorkedRow, what_worked
 from ivp.reports.naming import municipality_name
 from ivp.reports.plan.charts import YearBar, indicator_chart
 from ivp.stats import ChangeResult, change_test
 from ivp.store import Store, read
 from ivp.workspace import Workspace
+
+if TYPE_CHECKING:
+    from ivp.interventions.model import Intervention
 
 MAX_TRENDS_PER_OPGAVE = 6
 MEASURE = "geregistreerde_misdrijven"
@@ -68,6 +73,8 @@ class EvaluationContext:
     intro_text: str | None
     intro_path: str
     sources: tuple[str, ...]
+    #: The chapter "Wat werkte?": every registered intervention with its estimate (empty: none registered).
+    what_worked: tuple[WorkedRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -189,8 +196,10 @@ def evaluation_context(
     store: Store | None,
     period: Period | None = None,
     today: dt.date | None = None,
+    interventions: Sequence[Intervention] = (),
 ) -> EvaluationContext:
-    """The midterm evaluation: per opgave results, indicators, trends and the narrative texts."""
+    """The midterm evaluation: per opgave results, indicators, trends, the narrative texts and, for the
+    registered ``interventions``, the chapter "Wat werkte?" (:mod:`ivp.reports.effect.overview`)."""
     period = period or Period(plan.period.start, min(plan.period.end, plan.period.start + 1))
     reals = all_realisations(plan, stored, store)
     methods = {m.id: m.name for m in plan.working_methods}
@@ -232,6 +241,7 @@ def evaluation_context(
         intro_text=_read(ws.teksten / "opgaven" / "inleiding.md"),
         intro_path="teksten/opgaven/inleiding.md",
         sources=_sources(plan, reals, store),
+        what_worked=what_worked(ws, store, interventions),
     )
 
 

@@ -142,6 +142,19 @@ def evaluation_docx(ctx: EvaluationContext) -> bytes:
             )
         doc.add_heading(_("Inzet komende periode"), 2)
         _narrative(doc, s.next_text, s.next_path)
+    if ctx.what_worked:
+        doc.add_heading(_("Wat werkte?"), 1)
+        if any(r.illustrative for r in ctx.what_worked):
+            doc.add_paragraph().add_run(
+                _("Illustratieve gegevens, geen echte cijfers van {naam}.").format(naam=ctx.naam)
+            ).bold = True
+        word.table(
+            doc,
+            [_("Interventie"), _("Soort"), _("Periode"), _("Effect"), _("95%-interval")],
+            [[r.naam, r.soort, r.perioden, r.effect, r.interval] for r in ctx.what_worked],
+        )
+        for r in ctx.what_worked:
+            doc.add_paragraph(" ".join([r.verdict, r.surroundings, *r.caveats]).strip(), style="List Bullet")
     doc.add_heading(_("Bronnen"), 1)
     for src in ctx.sources:
         doc.add_paragraph(src, style="List Bullet")

@@ -163,7 +163,7 @@ def _describe(values: NDArray[np.float64], hot: NDArray[np.bool_], rows: list[st
 _TO_RD = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)
 
 
-def _rings_rd(geometry: dict[str, Any] | str | None) -> list[list[tuple[float, float]]]:
+def rings_rd(geometry: dict[str, Any] | str | None) -> list[list[tuple[float, float]]]:
     """The rings of a GeoJSON (WGS84) polygon geometry in RD New metres."""
     if geometry is None:
         return []
@@ -174,7 +174,7 @@ def _rings_rd(geometry: dict[str, Any] | str | None) -> list[list[tuple[float, f
     elif kind == "MultiPolygon":
         polys = list(geo["coordinates"])
     elif kind == "GeometryCollection":
-        return [r for g in geo.get("geometries", []) for r in _rings_rd(g)]
+        return [r for g in geo.get("geometries", []) for r in rings_rd(g)]
     else:
         return []
     out = []
@@ -194,8 +194,8 @@ def hot_place_map_svg(hp: HotPlaces, *, buurten: pd.DataFrame | None = None, tit
     counts = np.asarray(hp.counts, dtype=float)
     hot = np.asarray(hp.result.hot, dtype=bool)
     cold = np.asarray(hp.result.cold, dtype=bool)
-    outline = _rings_rd(hp.area.geometry)
-    borders = [r for g in (buurten["geometry"] if buurten is not None else []) for r in _rings_rd(g)]
+    outline = rings_rd(hp.area.geometry)
+    borders = [r for g in (buurten["geometry"] if buurten is not None else []) for r in rings_rd(g)]
     if outline:
         xs = [p[0] for ring in outline for p in ring]
         ys = [p[1] for ring in outline for p in ring]

@@ -20,7 +20,7 @@ import yaml
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
-from ivp.lib.errors import InputError, IvpError
+from ivp.lib.errors import FileProblemsError, LineError
 from ivp.lib.i18n import _, ngettext
 
 FILE_NAME = "aandachtsgebieden.yaml"
@@ -42,50 +42,29 @@ class FocusArea:
     toelichting: str
 
 
-class FocusError(InputError):
+class FocusError(LineError):
     """One problem in the focus-area file, pinned to a line and a field."""
 
     def __init__(
         self, code: str, message: str, *, file: str, line: int | None, field: str | None, hint: str | None
     ) -> None:
-        self.line = line
-        super().__init__(code, message, file=file, field=field, hint=hint)
-
-    def render(self) -> str:
-        where = self.file or ""
-        if self.line is not None:
-            where += (":" if where else "") + _("regel {line}").format(line=self.line)
-        if self.field:
-            where += (", " if where else "") + _("veld '{field}'").format(field=self.field)
-        text = f"{where}: {self.message}" if where else self.message
-        if self.hint:
-            text += " " + _("Oplossing: {hint}").format(hint=self.hint)
-        return text
+        super().__init__(code, message, file=file, field=field, hint=hint, line=line)
 
 
-class FocusFileError(IvpError):
+class FocusFileError(FileProblemsError):
     """``aandachtsgebieden.yaml`` with one or more problems; none of its areas is used."""
 
+    problems: tuple[FocusError, ...]
+
     def __init__(self, problems: Sequence[FocusError], file: str) -> None:
-        self.problems = tuple(problems)
-        self.file = file
-        super().__init__(self.render())
+        super().__init__(problems, file)
 
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(p.code for p in self.problems)
-
-    def render(self) -> str:
-        n = len(self.problems)
-        head = ngettext(
+    def head(self, n: int) -> str:
+        return ngettext(
             "{file} is niet ingelezen: {n} fout. Er is geen aandachtsgebied gebruikt.",
             "{file} is niet ingelezen: {n} fouten. Er is geen aandachtsgebied gebruikt.",
             n,
         ).format(file=self.file, n=n)
-        return "\n".join([head, *("  - " + p.render() for p in self.problems)])
-
-    def __str__(self) -> str:
-        return self.render()
 
 
 # -- reading the YAML with lines ------------------------------------------------------------------------

@@ -10,6 +10,9 @@ Realisations are entered by analysts, and by a behandelaar who owns the indicato
 (``verantwoordelijke``) or is in its team; everyone else gets 403. The plan's definition (an
 indicator's name, owner, team and targets) is edited by beheerders and analysts only.
 
+The intervention register (``ivp.web.interventions``): every staff member may read it, like the plan;
+beheerders and analysts edit it (:func:`can_edit_interventions`).
+
 This module imports no other app (ADR 0008): the rules read the attributes an object has
 (:class:`AssignedMelding`, :class:`AssignedIndicator`), and each app binds them to its own models in its
 ``permissions`` module (``ivp.web.meldingen.permissions.get_melding_for``,
@@ -175,6 +178,26 @@ def can_edit_indicator(user: Any, indicator: AssignedIndicator) -> bool:
 def can_edit_plan(user: Any) -> bool:
     """Edit the plan's definition: an indicator's name, owner, team and yearly targets."""
     return _role(user) in (Role.BEHEERDER, Role.ANALIST)
+
+
+def can_view_interventions(user: Any) -> bool:
+    """Read the register of place-based interventions: every staff member, as for the plan.
+
+    The register is public policy (where cameras hang, where an alcohol ban holds), with no personal
+    data, so reads are not audited.
+    """
+    return is_staff_member(user)
+
+
+def can_edit_interventions(user: Any) -> bool:
+    """Create, edit, delete and import interventions: beheerder and analist, past the second factor.
+
+    The analyst keeps the register because it feeds the effect evaluation they write (which areas, which
+    periods, which crime codes); the beheerder as keeper of the configuration. A behandelaar (enforcement,
+    wijkteam) reads it but does not define it: the register records what the mayor or council decided,
+    so a change should come from team Veiligheid, as for the plan's definition (:func:`can_edit_plan`).
+    """
+    return _role(user) in (Role.BEHEERDER, Role.ANALIST) and is_fully_authenticated(user)
 
 
 def authenticated_by_token(request: Any) -> bool:
