@@ -139,7 +139,7 @@ def test_effect_report_marks_illustrative_data_on_every_page(demo: Demo) -> None
 
 
 def test_midterm_evaluation_lists_every_demo_intervention(demo: Demo) -> None:
-    """"Wat werkte?" has one row per registered intervention, each with an effect and an interval or the
+    """The chapter "Wat werkte?" has one row per registered intervention, each with an effect and an interval or the
     reason it has none."""
     from lxml import html as lhtml
 
@@ -149,5 +149,6 @@ def test_midterm_evaluation_lists_every_demo_intervention(demo: Demo) -> None:
     assert sorted(names) == ["Cameratoezicht Binnenstad", "Mobiele camera winkelstraten", "Wbmgp Vogelbuurt"]
     for row in rows:
         effect, interval = (c.text_content().strip() for c in row.xpath("td")[2:4])
-        assert effect and interval, names
+        assert effect, names
+        assert interval, names
     assert page.xpath('//section[@id="wat-werkte"]//p[@class="illustratief"]')
