@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -108,9 +111,27 @@ def test_unknown_intervention_and_no_pre_period_are_clear_errors(root: Path) -> 
     assert "Traceback" not in result.output
 
 
+# Environment other test folders set for Django's tests must not leak into the real `ivp` runs below.
+_TEST_ONLY_ENV = ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "IVP_WORKSPACE", "IVP_SECRET_KEY")
+
+
+def _ivp(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real `ivp` in a fresh process: the register lives in the workspace's Django database, and
+    Django is set up once per process (pytest-django's blocker in this one would refuse it)."""
+    env = {k: v for k, v in os.environ.items() if k not in _TEST_ONLY_ENV}
+    return subprocess.run(
+        [sys.executable, "-m", "ivp.cli", *args, "--workspace", str(root)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def test_effect_from_the_register(root: Path) -> None:
-    result = _run(root, "interventies", "import", str(root / "interventies.yaml"))
-    assert result.exit_code == 0, result.output
-    result = _run(root, "effect", "camera-station", "--json")
-    assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["interventie"]["naam"] == "Cameratoezicht Stationsgebied"
+    made = _ivp(root, "interventies", "import", str(root / "interventies.yaml"))
+    assert made.returncode == 0, made.stdout + made.stderr
+    result = _ivp(root, "effect", "camera-station", "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["interventie"]["naam"] == "Cameratoezicht Stationsgebied"
