@@ -8,13 +8,17 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from ivp.interventions import Gebied, Intervention, InterventionFileError, Periode, loads_interventions
 from ivp.interventions.errors import UnknownInterventionError
+from ivp.sources.base import ingest
+from ivp.store import Store
 from ivp.web.audit.models import AuditEvent
 from ivp.web.interventions import services
 from ivp.web.interventions.models import Interventie
+from ivp.workspace import Workspace
+from tests.web.conftest import SHARED
 
 pytestmark = pytest.mark.django_db
 
@@ -318,3 +322,27 @@ def test_other_form_problems_land_on_their_fields(
         assert response.status_code == 400, field
         assert f'id="id_{field}_error"' in response.content.decode(), field
     assert Interventie.objects.count() == 2
+
+
+def test_with_buurten_loaded_an_unknown_buurt_is_refused(
+    login: Callable[[Any], Client],
+    actors: dict[str, Any],
+    register: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """With the workspace's buurten in the store, the form checks codes against them (as the CLI does), not
+    only their form; a code of another municipality lands on the buurten field and nothing is stored."""
+    workspace = Workspace.create(tmp_path_factory.mktemp("buurten") / "ws", "GM0505", "GM0505")
+    with Store(workspace.store_path) as store:
+        ingest(store, "geo", str(SHARED / "geo" / "dordrecht_buurten_2024.geojson"))
+    client = login(actors["analist"])
+    with override_settings(WORKSPACE=workspace):
+        response = client.post("/staf/interventies/nieuw/", _form(buurten="BU03630000"))
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert 'id="id_buurten_error"' in page
+        assert "BU03630000" in page
+        assert Interventie.objects.count() == 2
+        response = client.post("/staf/interventies/nieuw/", _form())
+        assert response.status_code == 302
+    assert Interventie.objects.count() == 3

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from ivp.interventions import InterventionFileError, parse_intervention
 from ivp.interventions.check import ID_PATTERN
 from ivp.interventions.model import SOORT_LABELS, SOORTEN, VERGELIJKINGEN, Intervention
-from ivp.web.interventions.services import known_targets
+from ivp.web.interventions.services import known_buurten, known_targets
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SEPARATORS = {"", "t/m", "tot en met", "tot", "-", "–"}
@@ -180,7 +180,7 @@ class InterventieForm(forms.Form):
         if self.errors:
             return data
         try:
-            self.item = parse_intervention(raw, known_targets=known_targets())
+            self.item = parse_intervention(raw, known_buurten=known_buurten(), known_targets=known_targets())
         except InterventionFileError as exc:
             self.show(exc)
         return data

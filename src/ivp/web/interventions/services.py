@@ -40,6 +40,7 @@ __all__ = [
     "delete_intervention",
     "get_intervention",
     "import_interventions",
+    "known_buurten",
     "known_targets",
     "list_interventions",
     "save_intervention",
@@ -57,6 +58,25 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
+
+
+def known_buurten() -> list[str] | None:
+    """The municipality's buurt codes from the workspace store, or None when no workspace or no buurten
+    are loaded (or the store is busy): then buurt codes are checked on their form only, as in the CLI."""
+    from django.conf import settings
+
+    from ivp.store import Store
+    from ivp.store.read import areas_of
+
+    workspace = settings.WORKSPACE
+    if workspace is None or not workspace.store_path.exists():
+        return None
+    try:
+        with Store(workspace.store_path, read_only=True) as store:
+            codes: list[str] = areas_of(store, workspace.gemeente, ("buurt",))["code"].tolist()
+    except Exception:  # a running ingest holds the store: check the form only, never refuse the page
+        return None
+    return codes or None
 
 
 def known_targets() -> frozenset[str]:
