@@ -44,10 +44,22 @@ def _ingest(
 ) -> None:
     from ivp.sources.base import ingest
     from ivp.store import Store
+    from ivp.themes import load_taxonomy
 
     ws = open_workspace(workspace)
+    taxonomy = load_taxonomy(ws.root)
     with Store(ws.store_path) as store:
-        _report_load(ingest(store, adapter_id, location, dataset=dataset, force=force, gemeente=ws.gemeente))
+        _report_load(
+            ingest(
+                store,
+                adapter_id,
+                location,
+                dataset=dataset,
+                force=force,
+                gemeente=ws.gemeente,
+                taxonomy=taxonomy,
+            )
+        )
 
 
 _force_option = click.option("--force", is_flag=True, help=_("Laad ook een oudere versie dan de geladen."))

@@ -13,7 +13,7 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ivp.lib.errors import InputError
 from ivp.lib.files import sha256_bytes
@@ -21,6 +21,9 @@ from ivp.lib.i18n import _
 from ivp.sources.regions import AreaIndex
 from ivp.store import Batch, LoadResult, Store
 from ivp.store.areas import area_names, boundaries, region_index
+
+if TYPE_CHECKING:
+    from ivp.themes import Taxonomy
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,9 @@ class Raw:
     #: municipality code and the loaded areas (names, hierarchy, boundaries) for the region resolver.
     gemeente: str | None = None
     areas: AreaIndex = field(default_factory=AreaIndex)
+    #: The workspace's themes taxonomy (``thema's.toml``, else the default): classes and themes a
+    #: workspace adds, so a new label or theme is a line in a file; None outside a workspace.
+    taxonomy: Taxonomy | None = None
 
     def file_hash(self) -> str:
         """Hash over every file, in name order, so the same input always hashes the same."""
@@ -104,11 +110,12 @@ def ingest(
     dataset: str | None = None,
     force: bool = False,
     gemeente: str | None = None,
+    taxonomy: Taxonomy | None = None,
 ) -> LoadResult:
     """Fetch, parse and load one input: the whole pipeline for ``ivp ingest``."""
     adapter = get(adapter_id)
     raw = adapter.fetch(location, dataset=dataset)
-    raw = replace(raw, gemeente=gemeente, areas=area_index(store))
+    raw = replace(raw, gemeente=gemeente, areas=area_index(store), taxonomy=taxonomy)
     batch = adapter.parse(raw)
     return store.load(batch, force=force)
 
