@@ -12,7 +12,7 @@ demo needs:
   of the same table and the same year as Dordrecht's figures.
 - 85984NED: inhabitants of Dordrecht's wijken and buurten (2024).
 - bevolking_gemeenten_2012_2025.csv: every municipality (the national population is their sum).
-- NL_Crime.csv and its code list: the national series (2012-2023).
+- NL_Crime.csv and NL_Disorder.csv with their code lists: the national series (2012-2023).
 - Dordrecht's wijk and buurt boundaries, repaired and simplified with shapely, coordinates rounded.
 
 Run: ``.venv/bin/python scripts/build_demo_bundle.py [--shared ../shared/data]``. Deterministic output.
@@ -49,6 +49,8 @@ gewijzigd. Gebruik alleen voor de demonstratie van ivp.
 | `cbs/85984NED/` | CBS, *Kerncijfers wijken en buurten 2024* (85984NED), inwoners per wijk en buurt van Dordrecht (afgerond op 5) | CC BY 4.0 |
 | `bevolking_gemeenten_2012_2025.csv` | CBS, gemiddelde bevolking per gemeente per jaar | CC BY 4.0 |
 | `politie/NL_Crime.csv`, `politie/SoortMisdrijf.csv` | Politie, geregistreerde misdrijven in Nederland per soort, 2012-2023 (open data politie) | CC BY 4.0 |
+| `politie/NL_Disorder.csv`, `politie/Overlast.csv` | Politie, overlastregistraties in Nederland per soort overlast, 2012-2023 (open data politie) | CC BY 4.0 |
+| `politie/NL_Disorder.csv`, `politie/Overlast.csv` | Politie, overlastregistraties in Nederland per soort, 2012-2023 (open data politie) | CC BY 4.0 |
 | `geo/dordrecht_*_2024.geojson` | CBS / PDOK, Wijk- en buurtkaart 2024 (gegeneraliseerd), hersteld en vereenvoudigd | CC BY 4.0 |
 
 Bron: CBS / Politie / PDOK.
@@ -136,7 +138,7 @@ def build_population(shared: Path) -> None:
 def build_police(shared: Path) -> None:
     dst = BUNDLE / "politie"
     dst.mkdir(parents=True, exist_ok=True)
-    for name in ("NL_Crime.csv", "SoortMisdrijf.csv"):
+    for name in ("NL_Crime.csv", "SoortMisdrijf.csv", "NL_Disorder.csv", "Overlast.csv"):
         shutil.copyfile(shared / "politie" / "nederland" / name, dst / name)
 
 

@@ -4,7 +4,8 @@ The bundle (``bundle/``, made by ``scripts/build_demo_bundle.py``) goes through 
 the demo exercises exactly the path a real municipality takes; the example narrative texts
 (``teksten/``) are marked as voorbeeldtekst. For steering in the neighbourhood the demo adds illustrative
 police incidents made up from the CBS totals (:mod:`ivp.demo.incidenten`, loaded through the
-``politie-incidenten`` adapter) and the focus areas of the midterm evaluation (``aandachtsgebieden.yaml``,
+``politie-incidenten`` adapter), illustrative nuisance registrations per wijk scaled from the national
+series (:mod:`ivp.demo.overlast`, through the ``politie-overlast`` adapter) and the focus areas of the midterm evaluation (``aandachtsgebieden.yaml``,
 an illustrative boundary).
 """
 
@@ -66,6 +67,7 @@ def create_workspace(out: Path) -> DemoWorkspace:
         ("cbs", bundle / "cbs" / "85984NED", "85984NED"),
         ("bevolking", bundle / "bevolking_gemeenten_2012_2025.csv", None),
         ("politie-landelijk", bundle / "politie" / "NL_Crime.csv", None),
+        ("politie-landelijk", bundle / "politie" / "NL_Disorder.csv", None),
         ("geo", bundle / "geo" / "dordrecht_wijken_2024.geojson", None),
         ("geo", bundle / "geo" / "dordrecht_buurten_2024.geojson", None),
     ]
@@ -74,6 +76,7 @@ def create_workspace(out: Path) -> DemoWorkspace:
         for adapter_id, path, dataset in steps:
             loads.append(ingest(store, adapter_id, str(path), dataset=dataset, gemeente=ws.gemeente))
         loads.append(ingest_incidents(store, ws))
+        loads.append(ingest_nuisance(store, ws))
     copy_texts(ws)
     copy_focus_areas(ws)
     return DemoWorkspace(ws, tuple(loads))
@@ -94,6 +97,18 @@ def ingest_incidents(store: Store, ws: Workspace) -> LoadResult:
 
     path = write_incidents(generate_incidents(store, ws.gemeente), incidents_path(ws), naam=ws.naam)
     return load_incidents(store, path, gemeente=ws.gemeente)
+
+
+def ingest_nuisance(store: Store, ws: Workspace) -> LoadResult:
+    """Invent the illustrative nuisance registrations per wijk (:mod:`ivp.demo.overlast`) from the national
+    series in ``store``, write them as a police delivery under ``bronnen/`` and load them through the
+    ``politie-overlast`` adapter. Deterministic, so a refreshed demo reloads nothing."""
+    from ivp.demo.overlast import FILE_NAME, generate_nuisance, load_nuisance, write_nuisance
+
+    path = write_nuisance(
+        generate_nuisance(store, ws.gemeente), ws.root / "bronnen" / FILE_NAME, naam=ws.naam
+    )
+    return load_nuisance(store, path, gemeente=ws.gemeente)
 
 
 def copy_focus_areas(ws: Workspace) -> None:
