@@ -63,3 +63,10 @@ def test_counts_vary_more_than_poisson(demo_store: Path) -> None:
     grouped = wijk.groupby(["code", "gebiedscode"])["aantal"]
     dispersion = (grouped.var() / grouped.mean()).median()
     assert dispersion > 1.2, dispersion
+
+
+def test_refreshing_the_demo_reloads_no_nuisance(tmp_path: Path) -> None:
+    create_workspace(tmp_path / "d")
+    again = create_workspace(tmp_path / "d")
+    nuisance = [load for load in again.loads if load.source_id == "politie-overlast"]
+    assert [load.action for load in nuisance] == ["ongewijzigd"]  # same bytes, nothing reloaded
