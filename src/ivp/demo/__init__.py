@@ -45,6 +45,7 @@ def texts_dir() -> Path:
 def create_workspace(out: Path) -> DemoWorkspace:
     """Create (or refresh) the demo workspace in ``out`` and ingest the bundle through the adapters."""
     from ivp.sources.base import ingest
+    from ivp.themes import load_taxonomy
 
     out = out.resolve()
     if (out / CONFIG_NAME).exists():
@@ -74,7 +75,16 @@ def create_workspace(out: Path) -> DemoWorkspace:
     loads = []
     with Store(ws.store_path) as store:
         for adapter_id, path, dataset in steps:
-            loads.append(ingest(store, adapter_id, str(path), dataset=dataset, gemeente=ws.gemeente))
+            loads.append(
+                ingest(
+                    store,
+                    adapter_id,
+                    str(path),
+                    dataset=dataset,
+                    gemeente=ws.gemeente,
+                    taxonomy=load_taxonomy(ws.root),
+                )
+            )
         loads.append(ingest_incidents(store, ws))
         loads.append(ingest_nuisance(store, ws))
     copy_texts(ws)
@@ -104,11 +114,12 @@ def ingest_nuisance(store: Store, ws: Workspace) -> LoadResult:
     series in ``store``, write them as a police delivery under ``bronnen/`` and load them through the
     ``politie-overlast`` adapter. Deterministic, so a refreshed demo reloads nothing."""
     from ivp.demo.overlast import FILE_NAME, generate_nuisance, load_nuisance, write_nuisance
+    from ivp.themes import load_taxonomy
 
     path = write_nuisance(
         generate_nuisance(store, ws.gemeente), ws.root / "bronnen" / FILE_NAME, naam=ws.naam
     )
-    return load_nuisance(store, path, gemeente=ws.gemeente)
+    return load_nuisance(store, path, gemeente=ws.gemeente, taxonomy=load_taxonomy(ws.root))
 
 
 def copy_focus_areas(ws: Workspace) -> None:

@@ -30,6 +30,7 @@ import pandas as pd
 
 from ivp.lib.i18n import _
 from ivp.store import LoadResult, Store, read
+from ivp.themes import Taxonomy
 
 FILE_NAME = "illustratief_overlast_dordrecht.csv"
 PUBLISHER = "ivp (demo)"
@@ -126,7 +127,7 @@ def write_nuisance(frame: pd.DataFrame, path: Path, *, naam: str) -> Path:
     return path
 
 
-def load_nuisance(store: Store, path: Path, *, gemeente: str) -> LoadResult:
+def load_nuisance(store: Store, path: Path, *, gemeente: str, taxonomy: Taxonomy | None = None) -> LoadResult:
     """Load the file through the ``politie-overlast`` adapter, with provenance that says what it is (the
     adapter would credit the police, which is not true of invented counts)."""
     from ivp.sources.base import area_index, get
