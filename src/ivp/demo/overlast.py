@@ -113,7 +113,8 @@ def _wijk_inhabitants(store: Store, gemeente: str) -> pd.DataFrame:
     parent = read.areas_of(store, gemeente, ("buurt",)).set_index("code")["parent"]
     buurten = buurten.assign(wijk=buurten["region"].map(parent)).dropna(subset=["wijk"])
     wijken = buurten.groupby("wijk", as_index=False)["value"].sum().rename(columns={"wijk": "region"})
-    return wijken[wijken["value"] > 0].sort_values("region").reset_index(drop=True)
+    out: pd.DataFrame = wijken[wijken["value"] > 0].sort_values("region").reset_index(drop=True)
+    return out
 
 
 def write_nuisance(frame: pd.DataFrame, path: Path, *, naam: str) -> Path:
