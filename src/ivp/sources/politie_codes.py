@@ -2,21 +2,85 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 TOTAL_CODE = "0.0.0"
 
-#: Police nuisance codes ("maatschappelijke klassen" for nuisance), as in the police open data code list
-#: ``Overlast.csv``; ``0.0.0`` is the total, which equals the sum of the others.
-OVERLAST_CODES: dict[str, str] = {
-    "0.0.0": "Totaal registraties overlast",
-    "E33": "Overlast door verward persoon",
-    "E35": "Melding overlast jeugd",
-    "E38": "Overlast ivm alcohol/ drugs",
-    "E41": "Overlast zwervers",
-    "F010": "Openbare dronkenschap",
-    "M061": "Geluidshinder horeca",
-    "M062": "Geluidshinder evenement",
-    "M22": "Geluidshinder overig",
-}
+
+@dataclass(frozen=True)
+class NuisanceClass:
+    """One police nuisance class ("maatschappelijke klasse"): its code, current label and older names.
+
+    ``label`` is the police's current label and the title stored for the code; ``earlier`` are labels the
+    police used before (files of earlier years still carry them); ``spellings`` are other ways municipal
+    deliveries write the class. Every one of them maps to ``code``.
+    """
+
+    code: str
+    label: str
+    earlier: tuple[str, ...] = ()
+    spellings: tuple[str, ...] = ()
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Every name that maps to the code: the current label first."""
+        return (self.label, *self.earlier, *self.spellings)
+
+
+#: The police nuisance classes ivp knows without a workspace file. Source: the police open data code list
+#: ``Overlast.csv`` (the 9 codes of the national series ``NL_Disorder.csv``, ``0.0.0`` is their total) and,
+#: for ``F030``, the police's class "Burengerucht (relatieproblemen)" as municipalities receive it in their
+#: nuisance overviews. ``F030`` is not in the open data list; the code could not be checked against a
+#: published police code list (the CBS crime type 2.4.1 of the same name counts incident code F95, a crime,
+#: not this nuisance registration): a workspace whose police file uses another code adds it in its
+#: ``thema's.toml`` (docs/themes.md). E33's current label replaced "Overlast door verward persoon".
+OVERLAST_CLASSES: tuple[NuisanceClass, ...] = (
+    NuisanceClass(
+        TOTAL_CODE,
+        "Totaal registraties overlast",
+        spellings=("Totaal", "Totaal overlast", "Totaal registraties"),
+    ),
+    NuisanceClass(
+        "E33",
+        "Overlast door persoon met onbegrepen gedrag",
+        earlier=(
+            "Overlast door verward persoon",
+            "Overlast door verward/overspannen persoon",
+            "Overlast door persoon met verward gedrag",
+        ),
+        spellings=(
+            "Verward persoon",
+            "Overlast verward persoon",
+            "Overlast door verwarde personen",
+            "Overlast door verward of overspannen persoon",
+            "Onbegrepen gedrag",
+            "Overlast onbegrepen gedrag",
+            "Persoon met onbegrepen gedrag",
+        ),
+    ),
+    NuisanceClass(
+        "E35", "Melding overlast jeugd", spellings=("Jeugdoverlast", "Overlast jeugd", "Overlast door jeugd")
+    ),
+    NuisanceClass(
+        "E38",
+        "Overlast ivm alcohol/ drugs",
+        spellings=("Overlast alcohol/drugs", "Overlast i.v.m. alcohol/drugs", "Overlast door alcohol/drugs"),
+    ),
+    NuisanceClass("E41", "Overlast zwervers", spellings=("Overlast zwerver",)),
+    NuisanceClass("F010", "Openbare dronkenschap", spellings=("Dronkenschap",)),
+    NuisanceClass(
+        "F030",
+        "Burengerucht (relatieproblemen)",
+        spellings=("Burengerucht", "Burengerucht relatieproblemen", "Burengerucht/relatieproblemen"),
+    ),
+    NuisanceClass("M061", "Geluidshinder horeca"),
+    NuisanceClass("M062", "Geluidshinder evenement"),
+    NuisanceClass("M22", "Geluidshinder overig"),
+)
+#: Code -> current label (the stored title), in the order above.
+OVERLAST_CODES: dict[str, str] = {c.code: c.label for c in OVERLAST_CLASSES}
+#: Every known name of a nuisance class (current, earlier, other spellings) -> its code.
+OVERLAST_LABELS: dict[str, str] = {label: c.code for c in OVERLAST_CLASSES for label in c.labels}
 
 #: CBS crime types ("soort misdrijf"), as in ``SoortMisdrijf.csv``: code -> title (the title starts with the
 #: code, as CBS writes it: "1.1.1 Diefstal/inbraak woning"; the prefix is added below).

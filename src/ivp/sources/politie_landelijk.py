@@ -28,7 +28,7 @@ from ivp.sources.politie import (
     read_table,
     text_key,
 )
-from ivp.sources.politie_codes import MISDRIJF_CODES, OVERLAST_CODES, TOTAL_CODE
+from ivp.sources.politie_codes import MISDRIJF_CODES, OVERLAST_CODES, OVERLAST_LABELS, TOTAL_CODE
 from ivp.store import Batch, Provenance
 
 TYPE_ALIASES = ("incident_type_code", "incident type", "soort", "soort misdrijf", "overlast")
@@ -87,7 +87,7 @@ class PolitieLandelijk:
         count_col = table.require("incident_count", COUNT_ALIASES)
         frame = table.frame
         kind, lists = _choose_series(frame[type_col], raw, name)
-        index = label_index(lists)
+        index = _index(kind, lists)
         mapping = {t: _code(t, index, lists) for t in frame[type_col].unique()}
         codes = frame[type_col].map(mapping)
         unknown = codes.isna()
@@ -144,7 +144,7 @@ class PolitieLandelijk:
             {
                 "scheme": kind.scheme,
                 "code": used,
-                "title": [lists[c] for c in used],
+                "title": [_title(kind, c, lists) for c in used],
                 "parent": [category_parent(kind.scheme, c) for c in used],
                 "is_total": [c == TOTAL_CODE for c in used],
             }
@@ -178,7 +178,7 @@ def _choose_series(titles: pd.Series, raw: Raw, name: str) -> tuple[SeriesKind, 
             if kind.codelist in raw.files
             else kind.codes
         )
-        index = label_index(lists)
+        index = _index(kind, lists)
         hits = sum(_code(t, index, lists) is not None for t in unique)
         named = any(
             w in name.lower() for w in (("crime", "misdrijf") if kind is CRIME else ("disorder", "overlast"))
@@ -188,6 +188,19 @@ def _choose_series(titles: pd.Series, raw: Raw, name: str) -> tuple[SeriesKind, 
             best = score
     assert best is not None
     return best[2], best[3]
+
+
+def _index(kind: SeriesKind, lists: dict[str, str]) -> dict[str, str]:
+    """Loose title -> code; nuisance also knows the police's current and earlier labels of each class."""
+    index = label_index(lists)
+    if kind is DISORDER:
+        index |= {text_key(label): code for label, code in OVERLAST_LABELS.items() if code in lists}
+    return index
+
+
+def _title(kind: SeriesKind, code: str, lists: dict[str, str]) -> str:
+    """The stored title: a nuisance class's current police label (NL_Disorder.csv keeps older ones)."""
+    return OVERLAST_CODES.get(code, lists[code]) if kind is DISORDER else lists[code]
 
 
 def _code(title: str, index: dict[str, str], lists: dict[str, str]) -> str | None:

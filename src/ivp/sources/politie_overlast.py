@@ -1,13 +1,21 @@
 """``politie-overlast``: nuisance registrations per code, area and period, as the police deliver them.
 
 Accepted shape (documented in ``docs/sources.md``, section Politie): one row per code x area x period with a
-count ("lang"), or one row per code x area with one count column per period ("breed": headers like
-``2022``, ``2023`` or ``mei 2023``). csv or xlsx; see :mod:`ivp.sources.politie` for the file rules.
+count ("lang"; an empty count is an error), or one row per code x area with one count column per period
+("breed": headers like ``2022``, ``2023`` or ``mei 2023``; an empty cell is no value, not a zero). csv or
+xlsx; see :mod:`ivp.sources.politie` for the file rules.
+
+Classes: the police's nuisance classes with their current and earlier labels
+(:data:`~ivp.sources.politie_codes.OVERLAST_CLASSES`), plus the classes the workspace taxonomy adds in
+``[schema.politie-overlast.klassen]`` (``Raw.taxonomy``; None means the default). The stored title of a
+code is its current label (the workspace's label, if it gives one).
 """
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -27,9 +35,11 @@ from ivp.sources.politie import (
     text_key,
     thousands,
 )
-from ivp.sources.politie_codes import OVERLAST_CODES, TOTAL_CODE
+from ivp.sources.politie_codes import OVERLAST_CODES, OVERLAST_LABELS, TOTAL_CODE
 from ivp.sources.regions import FALLBACK, AmbiguousRegionError, Resolution, resolve
 from ivp.store import Batch, Provenance
+from ivp.themes import Taxonomy, load_taxonomy
+from ivp.themes.taxonomy import DEFAULT_FILE, WORKSPACE_FILE
 
 SCHEME = "politie-overlast"
 MEASURE = "overlast_registraties"
@@ -55,30 +65,13 @@ STATUS_ALIASES = ("status",)
 PROVISIONAL_ALIASES = ("voorlopig",)
 LICENCE_ALIASES = ("licentie",)
 
-#: Spellings of nuisance types seen in municipal deliveries that differ from the police code list.
-EXTRA_LABELS = {
-    "totaal": TOTAL_CODE,
-    "totaal overlast": TOTAL_CODE,
-    "totaal registraties": TOTAL_CODE,
-    "verward persoon": "E33",
-    "overlast verward persoon": "E33",
-    "overlast door verwarde personen": "E33",
-    "jeugdoverlast": "E35",
-    "overlast jeugd": "E35",
-    "overlast door jeugd": "E35",
-    "overlast alcohol/drugs": "E38",
-    "overlast i.v.m. alcohol/drugs": "E38",
-    "overlast zwerver": "E41",
-    "dronkenschap": "F010",
-}
-
 MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "maa": 3, "april": 4,
     "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8, "aug": 8,
     "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
     "december": 12, "dec": 12,
 }  # fmt: skip
-_CODE = re.compile(r"^([A-Za-z]\d{2,3}|0\.0\.0)(?:$|[\s:\-–]+)")
+_CODE = re.compile(r"^([A-Za-z]\d{2,4}|0\.0\.0)(?:$|[\s:\-–]+)")
 _NAMED_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 Period = tuple[str, int, int | None]
@@ -144,7 +137,8 @@ class PolitieOverlast:
             sheet_words=("overlast",),
         )
         long = _long_rows(table)
-        codes = _codes(table, long)
+        classes = known_classes(raw.taxonomy)
+        codes = _codes(table, long, classes)
         resolution = _regions(table, long, raw)
         grains, years, months = _periods(table, long)
         observations = pd.DataFrame(
@@ -161,13 +155,14 @@ class PolitieOverlast:
             },
             index=long.index,
         )
+        observations = _filled(table, observations)
         _check_duplicates(table, observations)
         used = sorted(set(observations["category"]))
         categories = pd.DataFrame(
             {
                 "scheme": SCHEME,
                 "code": used,
-                "title": [OVERLAST_CODES[c] for c in used],
+                "title": [classes.titles[c] for c in used],
                 "parent": [category_parent(SCHEME, c) for c in used],
                 "is_total": [c == TOTAL_CODE for c in used],
             }
@@ -208,8 +203,13 @@ def _long_rows(table: Table) -> pd.DataFrame:
             part = pd.DataFrame(index=frame.index)
             part["period"] = str(column)
             part["year"] = ""
+            # An empty cell of the wide shape is no value (dropped by _filled), not a zero.
             part["value"] = parse_numbers(
-                thousands(frame[column]).astype(object), table.file, str(column), integer=True
+                thousands(frame[column]).astype(object),
+                table.file,
+                str(column),
+                integer=True,
+                allow_missing=True,
             )
             parts.append(part)
         long = pd.concat(parts)
@@ -227,15 +227,49 @@ def _long_rows(table: Table) -> pd.DataFrame:
     return long
 
 
-def _codes(table: Table, long: pd.DataFrame) -> pd.Series:
+@dataclass(frozen=True)
+class Classes:
+    """The nuisance classes a file may use: code -> stored title, loose label -> code, and where to add one."""
+
+    titles: dict[str, str]
+    index: dict[str, str]
+    #: The file a user adds a class to (the workspace's taxonomy file, else its name).
+    file: str
+
+
+def known_classes(taxonomy: Taxonomy | None) -> Classes:
+    """The shipped classes and labels, plus the classes of ``[schema.politie-overlast.klassen]``."""
+    taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
+    titles = dict(OVERLAST_CODES)
+    index = label_index(OVERLAST_CODES) | {text_key(k): v for k, v in OVERLAST_LABELS.items()}
+    scheme = taxonomy.schemes.get(SCHEME)
+    for added in scheme.classes.values() if scheme else ():
+        titles[added.code] = added.label
+        index |= label_index({added.code: added.label})
+        index |= {text_key(label): added.code for label in added.labels}
+    source = taxonomy.source.split(" + ")[-1]
+    where = _("{file} in de werkmap").format(file=WORKSPACE_FILE) if source == DEFAULT_FILE else source
+    return Classes(titles, index, where)
+
+
+def class_line(value: str) -> str:
+    """The ``[schema.politie-overlast.klassen]`` line that makes ``value`` a known class."""
+    text = value.strip()
+    match = _CODE.match(text)
+    code = match.group(1).upper() if match else _("<politiecode>")
+    label = (text[match.end() :] if match else text).strip() or _("<omschrijving van de politie>")
+    return f'"{code}" = {{ label = {json.dumps(label, ensure_ascii=False)}, themas = ["overlast"] }}'
+
+
+def _codes(table: Table, long: pd.DataFrame, classes: Classes) -> pd.Series:
     code_col = table.require("code", CODE_ALIASES)
-    index = label_index(OVERLAST_CODES) | {text_key(k): v for k, v in EXTRA_LABELS.items()}
+    index = classes.index
     mapping: dict[str, str | None] = {}
     for value in long["code"].unique():
         key = text_key(str(value))
         found = index.get(key) or index.get(re.sub(r"^melding\s+", "", key))
         match = _CODE.match(str(value).strip())
-        if found is None and match and match.group(1).upper() in OVERLAST_CODES:
+        if found is None and match and match.group(1).upper() in classes.titles:
             found = match.group(1).upper()
         mapping[str(value)] = found
     codes = long["code"].map(mapping)
@@ -251,11 +285,42 @@ def _codes(table: Table, long: pd.DataFrame) -> pd.Series:
             table,
             line,
             code_col,
-            _("gebruik een politiecode ({codes}) of de omschrijving uit de codelijst van de politie.").format(
-                codes=", ".join(c for c in OVERLAST_CODES if c != TOTAL_CODE)
-            ),
+            _hint(str(value), classes),
         )
     return codes.astype(str)
+
+
+def _hint(value: str, classes: Classes) -> str:
+    known = _(
+        "gebruik een politiecode ({codes}) of een omschrijving van de politie, ook een eerdere "
+        "(zoals 'Overlast door verward persoon')."
+    ).format(codes=", ".join(c for c in classes.titles if c != TOTAL_CODE))
+    if not value.strip():
+        return known
+    return (
+        known
+        + " "
+        + _(
+            "Is het een klasse die ivp nog niet kent, voeg dan in {file} onder "
+            "[schema.politie-overlast.klassen] deze regel toe, met de code van de politie: {line} "
+            "(een {name} met alleen die kop en die regel vult de standaardindeling aan; zie docs/themes.md)."
+        ).format(file=classes.file, line=class_line(value), name=WORKSPACE_FILE)
+    )
+
+
+def _filled(table: Table, observations: pd.DataFrame) -> pd.DataFrame:
+    """Drop the empty cells of a wide file (no value); a file without any count is refused."""
+    filled = observations[observations["value"].notna()]
+    if filled.empty:
+        raise fail_at(
+            "missing_value",
+            _("het bestand bevat geen enkel aantal: alle cellen van de periodekolommen zijn leeg."),
+            table,
+            int(table.frame.index[0]),
+            None,
+            _("vul per code en periode het aantal registraties in."),
+        )
+    return filled
 
 
 #: Which slot of the region resolver each area column fills (by its alias).
@@ -267,6 +332,10 @@ AREA_SLOTS = {
 
 
 def _regions(table: Table, long: pd.DataFrame, raw: Raw) -> Resolution:
+    if not long.index.is_unique:  # the wide shape: one record per cell; resolve each line once
+        once = _regions(table, pd.DataFrame(index=long.index.unique()), raw)
+        parts = (once.code, once.how, once.unknown, once.unknown_slot)
+        return Resolution(*(part.reindex(long.index) for part in parts))
     columns = {a: c for a in AREA_ALIASES if (c := table.column((a,))) is not None}
     if not columns:
         if raw.gemeente:

@@ -3,6 +3,7 @@
 from ivp.themes.taxonomy import (
     Opgave,
     Scheme,
+    SchemeClass,
     Taxonomy,
     Theme,
     coverage_report,
@@ -11,5 +12,5 @@ from ivp.themes.taxonomy import (
 )
 
 __all__ = [
-    "Opgave", "Scheme", "Taxonomy", "Theme", "coverage_report", "load_taxonomy", "parse_taxonomy",
+    "Opgave", "Scheme", "SchemeClass", "Taxonomy", "Theme", "coverage_report", "load_taxonomy", "parse_taxonomy",
 ]  # fmt: skip

@@ -1,7 +1,8 @@
 """The themes taxonomy: which crime and nuisance codes belong to which Veiligheidsbeeld theme and opgave.
 
-The default ships as ``default.toml`` in this package; a workspace replaces it with ``thema's.toml`` in its
-root (docs/themes.md). Loading validates the file and raises :class:`~ivp.lib.errors.ConfigError` naming the
+The default ships as ``default.toml`` in this package; a workspace's ``thema's.toml`` in its root either
+replaces it (a file with its own ``[[opgave]]``/``[[thema]]`` tables) or adds to it (a file with only
+``[schema.*]`` tables, e.g. one class of police nuisance; docs/themes.md). Loading validates the file and raises :class:`~ivp.lib.errors.ConfigError` naming the
 file and the key. A code that maps to no theme is reported by :meth:`Taxonomy.unmapped`, never dropped;
 totals (such as '0.0.0') are listed as totals and map to no theme.
 """
@@ -19,7 +20,7 @@ from typing import Any
 from ivp.lib.errors import ConfigError
 from ivp.lib.i18n import _
 
-#: File name of a workspace's own taxonomy (replaces the default completely).
+#: File name of a workspace's own taxonomy (replaces the default, or adds to it: see :func:`load_taxonomy`).
 WORKSPACE_FILE = "thema's.toml"
 #: Accepted as well, for shells and systems that dislike the apostrophe.
 WORKSPACE_FILE_ASCII = "themas.toml"
@@ -45,11 +46,25 @@ class Opgave:
 
 
 @dataclass(frozen=True)
+class SchemeClass:
+    """A class a taxonomy file adds to a scheme (``[schema.NAME.klassen]``): its code and labels.
+
+    ``label`` is the title stored for the code; ``labels`` are other names a file may use for it. The
+    adapter of the scheme accepts the code and every label (``politie-overlast`` reads these).
+    """
+
+    code: str
+    label: str
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Scheme:
-    """The codes of one category scheme: code -> theme ids (in file order) and the totals."""
+    """The codes of one category scheme: code -> theme ids (in file order), the totals, added classes."""
 
     codes: Mapping[str, tuple[str, ...]]
     totals: frozenset[str]
+    classes: Mapping[str, SchemeClass] = field(default_factory=dict)
 
 
 @dataclass
@@ -134,22 +149,89 @@ def coverage_report(taxonomy: Taxonomy, scheme: str, codes: Iterable[str]) -> li
 
 
 def load_taxonomy(workspace_root: Path | None = None) -> Taxonomy:
-    """Load the workspace's ``thema's.toml`` if there is one, else the default taxonomy."""
+    """Load the workspace's ``thema's.toml`` if there is one, else the default taxonomy.
+
+    A workspace file with ``[[opgave]]`` or ``[[thema]]`` tables replaces the default completely. A file
+    with only ``[schema.NAME]`` tables adds to the default: its codes, totals and classes are added to the
+    default's schemes, and a code it maps replaces the default's mapping of that code.
+    """
+    default = resources.files("ivp.themes").joinpath(DEFAULT_FILE).read_text(encoding="utf-8")
     if workspace_root is not None:
         for name in (WORKSPACE_FILE, WORKSPACE_FILE_ASCII):
             path = workspace_root / name
             if path.is_file():
-                return parse_taxonomy(path.read_text(encoding="utf-8"), str(path))
-    text = resources.files("ivp.themes").joinpath(DEFAULT_FILE).read_text(encoding="utf-8")
-    return parse_taxonomy(text, DEFAULT_FILE)
+                text = path.read_text(encoding="utf-8")
+                data = _toml(text, str(path))
+                if "opgave" in data or "thema" in data:
+                    return _build(data, str(path))
+                merged = _extend(_toml(default, DEFAULT_FILE), data, str(path))
+                return _build(merged, str(path), source=f"{DEFAULT_FILE} + {path}")
+    return parse_taxonomy(default, DEFAULT_FILE)
 
 
 def parse_taxonomy(text: str, file: str) -> Taxonomy:
     """Parse and validate taxonomy TOML; ``file`` names it in errors."""
+    return _build(_toml(text, file), file)
+
+
+def _toml(text: str, file: str) -> dict[str, Any]:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(_describe_toml_error(text, file, exc)) from None
+
+
+def _extend(base: dict[str, Any], extra: dict[str, Any], file: str) -> dict[str, Any]:
+    """The default's TOML data with a workspace file's ``[schema.*]`` tables added (the workspace wins)."""
+    unknown = [k for k in extra if k != "schema"]
+    if unknown:
+        raise ConfigError(
+            _("{file}: onbekende sleutel '{key}'; een aanvulling op de standaardindeling bevat alleen "
+              "[schema.NAAM]-tabellen, een volledige indeling ook [[opgave]] en [[thema]].").format(
+                file=file, key=unknown[0]
+            )
+        )  # fmt: skip
+    schemes = extra.get("schema", {})
+    if not isinstance(schemes, dict):
+        raise ConfigError(_("{file}: 'schema' moet een tabel zijn.").format(file=file))
+    merged: dict[str, Any] = dict(base.get("schema", {}))
+    for name, body in schemes.items():
+        if not isinstance(body, dict):
+            raise ConfigError(_("{file}: [schema.{name}] moet een tabel zijn.").format(file=file, name=name))
+        old = dict(merged.get(name, {}))
+        new = dict(old)
+        ours = {str(k).strip() for k in (*_keys(body, "codes"), *_mapped_classes(body))}
+        new["codes"] = {k: v for k, v in _items(old, "codes") if k.strip() not in ours}
+        new["codes"].update(_items(body, "codes"))
+        new["klassen"] = {**dict(_items(old, "klassen")), **dict(_items(body, "klassen"))}
+        totals = body.get("totalen", [])
+        if totals:
+            new["totalen"] = [
+                *old.get("totalen", []),
+                *(t for t in totals if t not in old.get("totalen", [])),
+            ]
+        for key, value in body.items():
+            if key not in ("codes", "klassen", "totalen"):
+                new[key] = value
+        merged[name] = new
+    return {**base, "schema": merged}
+
+
+def _keys(body: dict[str, Any], key: str) -> list[str]:
+    return [k for k, _v in _items(body, key)]
+
+
+def _items(body: dict[str, Any], key: str) -> list[tuple[str, Any]]:
+    value = body.get(key, {})
+    return list(value.items()) if isinstance(value, dict) else []
+
+
+def _mapped_classes(body: dict[str, Any]) -> list[str]:
+    """Codes of ``klassen`` entries that name their themes (they replace the default's mapping)."""
+    return [k for k, v in _items(body, "klassen") if isinstance(v, dict) and "themas" in v]
+
+
+def _build(data: dict[str, Any], file: str, *, source: str | None = None) -> Taxonomy:
     opgaven = [
         Opgave(id=_str(o, "id", file, "opgave"), naam=_str(o, "naam", file, "opgave"))
         for o in _tables(data, "opgave", file)
@@ -179,7 +261,7 @@ def parse_taxonomy(text: str, file: str) -> Taxonomy:
         raise ConfigError(_("{file}: 'schema' moet een tabel zijn.").format(file=file))
     for name, body in raw_schemes.items():
         schemes[name] = _scheme(name, body, theme_ids, file)
-    return Taxonomy(themes=themes, opgaven=opgaven, schemes=schemes, source=file)
+    return Taxonomy(themes=themes, opgaven=opgaven, schemes=schemes, source=source or file)
 
 
 def _scheme(name: str, body: Any, theme_ids: set[str], file: str) -> Scheme:
@@ -231,7 +313,112 @@ def _scheme(name: str, body: Any, theme_ids: set[str], file: str) -> Scheme:
         if len(set(targets)) != len(targets):
             raise ConfigError(_("{file}: {key}: een thema staat er twee keer in.").format(file=file, key=key))
         codes[code] = tuple(targets)
-    return Scheme(codes=codes, totals=frozenset(totals))
+    classes = _classes(name, body.get("klassen", {}), codes, totals, theme_ids, file)
+    return Scheme(codes=codes, totals=frozenset(totals), classes=classes)
+
+
+def _classes(
+    name: str,
+    raw: Any,
+    codes: dict[str, tuple[str, ...]],
+    totals: list[str],
+    theme_ids: set[str],
+    file: str,
+) -> dict[str, SchemeClass]:
+    """Validate ``[schema.NAME.klassen]``: code = { label = "...", labels = [...], themas = [...] }.
+
+    A class with ``themas`` is also mapped (added to ``codes``); without, its themes come from
+    ``[schema.NAME.codes]``, or it is reported as unmapped like any code.
+    """
+    example = _('"E37" = { label = "Overlast door verkeer", themas = ["overlast"] }')
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            _("{file}: [schema.{name}.klassen] moet een tabel zijn, bijvoorbeeld {example}").format(
+                file=file, name=name, example=example
+            )
+        )
+    classes: dict[str, SchemeClass] = {}
+    seen: dict[str, str] = {}
+    for raw_code, body in raw.items():
+        code = raw_code.strip()
+        key = f'schema.{name}.klassen."{raw_code}"'
+        if not code or code in classes:
+            raise ConfigError(
+                _("{file}: {key}: code '{code}' staat er twee keer in.").format(file=file, key=key, code=code)
+                if code
+                else _("{file}: {key}: de code is leeg.").format(file=file, key=key)
+            )
+        if not isinstance(body, dict):
+            raise ConfigError(
+                _("{file}: {key} moet een tabel zijn, bijvoorbeeld {example}").format(
+                    file=file, key=key, example=example
+                )
+            )
+        unknown = sorted(set(body) - {"label", "labels", "themas"})
+        if unknown:
+            raise ConfigError(
+                _("{file}: {key}: onbekende sleutel '{field}'; gebruik label, labels en themas.").format(
+                    file=file, key=key, field=unknown[0]
+                )
+            )
+        label = body.get("label")
+        if not isinstance(label, str) or not label.strip():
+            raise ConfigError(
+                _("{file}: {key}: 'label' (de omschrijving van de klasse, tekst) ontbreekt; bijvoorbeeld "
+                  "{example}").format(file=file, key=key, example=example)
+            )  # fmt: skip
+        labels = body.get("labels", [])
+        if not isinstance(labels, list) or not all(isinstance(t, str) and t.strip() for t in labels):
+            raise ConfigError(
+                _("{file}: {key}: 'labels' moet een lijst van omschrijvingen (tekst) zijn.").format(
+                    file=file, key=key
+                )
+            )
+        names = [label.strip(), *(t.strip() for t in labels)]
+        for text in names:
+            other = seen.get(text.casefold())
+            if other is not None and other != code:
+                raise ConfigError(
+                    _("{file}: {key}: omschrijving '{label}' hoort al bij klasse '{other}'.").format(
+                        file=file, key=key, label=text, other=other
+                    )
+                )
+            seen[text.casefold()] = code
+        if "themas" in body:
+            themes = _class_themes(body["themas"], key, theme_ids, file)
+            if code in totals:
+                raise ConfigError(
+                    _("{file}: {key}: code '{code}' is een totaal; een totaal hoort bij geen thema.").format(
+                        file=file, key=key, code=code
+                    )
+                )
+            if code in codes and codes[code] != themes:
+                raise ConfigError(
+                    _("{file}: {key}: code '{code}' staat ook in [schema.{name}.codes] met andere thema's; "
+                      "noem de thema's op één plek.").format(file=file, key=key, code=code, name=name)
+                )  # fmt: skip
+            codes[code] = themes
+        classes[code] = SchemeClass(code=code, label=names[0], labels=tuple(names[1:]))
+    return classes
+
+
+def _class_themes(value: Any, key: str, theme_ids: set[str], file: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(t, str) for t in value):
+        raise ConfigError(
+            _("{file}: {key}: 'themas' moet een niet-lege lijst van thema-id's zijn.").format(
+                file=file, key=key
+            )
+        )
+    unknown = [t for t in value if t not in theme_ids]
+    if unknown:
+        raise ConfigError(
+            _("{file}: {key}: onbekend thema '{theme}'; kies uit: {valid}.").format(
+                file=file, key=key, theme=unknown[0], valid=", ".join(sorted(theme_ids))
+            )
+        )
+    if len(set(value)) != len(value):
+        raise ConfigError(_("{file}: {key}: een thema staat er twee keer in.").format(file=file, key=key))
+    return tuple(value)
 
 
 def _describe_toml_error(text: str, file: str, exc: tomllib.TOMLDecodeError) -> str:
