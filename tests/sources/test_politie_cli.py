@@ -57,3 +57,29 @@ def test_broken_file_exits_1_naming_file_line_and_field(tmp_path: Path) -> None:
     assert "Eind-pleegdatum/tijd" in result.output
     assert "Oplossing:" in result.output
     assert "Er is niets van dit bestand geladen." in result.output
+
+
+def test_a_nuisance_class_added_in_the_workspace_file_loads_through_the_cli(tmp_path: Path) -> None:
+    workspace = _init(tmp_path)
+    rows = [
+        ["gemeentecode", "jaar", "soort overlast", "aantal"],
+        ["GM0014", "2024", "Overlast door buren", "6"],
+    ]
+    path = write_csv(tmp_path / "overlast.csv", rows)
+    refused = CliRunner().invoke(
+        main, ["ingest", "politie-overlast", str(path), "--workspace", str(workspace)]
+    )
+    assert refused.exit_code == 1
+    assert "[schema.politie-overlast.klassen]" in refused.output
+    assert "thema's.toml" in refused.output
+    (workspace / "thema's.toml").write_text(
+        '[schema.politie-overlast.klassen]\n"E99" = { label = "Overlast door buren", themas = ["overlast"] }\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["ingest", "politie-overlast", str(path), "--workspace", str(workspace)]
+    )
+    assert result.exit_code == 0, result.output
+    with Store(Workspace.open(workspace).store_path, read_only=True) as store:
+        got = store.query("SELECT category, region, year, value FROM observations")
+    assert [tuple(r) for r in got.itertuples(index=False)] == [("E99", "GM0014", 2024, 6.0)]

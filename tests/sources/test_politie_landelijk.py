@@ -173,3 +173,13 @@ def test_empty(loaded: tuple[Store, Path]) -> None:
     store, path = loaded
     path.write_bytes(b"")
     assert_refused(store, ID, path, "empty_file")
+
+
+def test_nuisance_titles_are_the_current_police_labels(store: Store, shared_data: Path) -> None:
+    # NL_Disorder.csv and its Overlast.csv still say "Overlast door verward persoon": the same code E33.
+    ingest(store, ID, str(shared_data / FOLDER / "NL_Disorder.csv"))
+    titles = store.query("SELECT code, title FROM categories WHERE dataset = 'NL_Disorder'")
+    got = dict(zip(titles["code"], titles["title"], strict=True))
+    assert got["E33"] == "Overlast door persoon met onbegrepen gedrag"
+    assert got["E35"] == "Melding overlast jeugd"
+    assert len(got) == 9

@@ -211,8 +211,9 @@ def _extend(base: dict[str, Any], extra: dict[str, Any], file: str) -> dict[str,
                 *(t for t in totals if t not in old.get("totalen", [])),
             ]
         for key, value in body.items():
-            if key not in ("codes", "klassen", "totalen"):
-                new[key] = value
+            mergeable = isinstance(value, list) if key == "totalen" else isinstance(value, dict)
+            if key not in ("codes", "klassen", "totalen") or not mergeable:
+                new[key] = value  # not merged: validated (and refused) as the workspace wrote it
         merged[name] = new
     return {**base, "schema": merged}
 
