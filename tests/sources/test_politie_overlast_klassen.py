@@ -90,6 +90,7 @@ def test_a_dordrecht_file_with_current_earlier_and_new_labels_loads(
     }
     source = seeded.sources().set_index("source_id").loc[ID]
     assert source["period"] == "2019-2024"
+    assert source["notes"] == "gebieden: 14 wijk (op naam)."  # the stored counts, not the 24 cells
 
 
 def test_every_earlier_label_and_spelling_maps_to_its_code_and_stores_the_current_label(

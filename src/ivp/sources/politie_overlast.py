@@ -155,7 +155,10 @@ class PolitieOverlast:
             },
             index=long.index,
         )
+        filled = observations["value"].notna().to_numpy()
         observations = _filled(table, observations)
+        kept = (resolution.code, resolution.how, resolution.unknown, resolution.unknown_slot)
+        resolution = Resolution(*(part[filled] for part in kept))  # the notes count stored counts
         _check_duplicates(table, observations)
         used = sorted(set(observations["category"]))
         categories = pd.DataFrame(
