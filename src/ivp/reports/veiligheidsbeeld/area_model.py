@@ -77,6 +77,9 @@ class AreaSection:
     municipal_suppressed: bool = False
     publisher: str = "CBS / Politie"
     dataset: str = "47018NED"
+    measure: str = "geregistreerde_misdrijven"  # or "overlast_registraties" (police nuisance)
+    basis: str = ""  # nuisance: 'totaal' (the total row) or 'klassen' (the sum of the mapped classes)
+    illustrative: bool = False  # contract 2: the counts come from an illustrative dataset
 
     @property
     def ranked(self) -> list[AreaRow]:
@@ -180,3 +183,34 @@ class AreaSection:
             "en ook de aantallen (buurten, wijktotalen, totalen) waaruit ze terug te rekenen zouden zijn; "
             "van onderdrukte gebieden staan geen cijfers per 1.000 inwoners en geen rang."
         ).format(dataset=self.dataset, t=self.threshold)
+
+    @property
+    def is_nuisance(self) -> bool:
+        return self.measure == "overlast_registraties"
+
+    @property
+    def noun_plural(self) -> str:
+        """What is counted, as a plural noun ('misdrijven', 'overlastregistraties')."""
+        return _("overlastregistraties") if self.is_nuisance else _("misdrijven")
+
+    @property
+    def heading(self) -> str:
+        """'Overlastregistraties per buurt, 2024' or '<crime type> per wijk, 2024'."""
+        return _("{title} per {level}, {year}").format(title=self.title, level=self.level, year=self.year)
+
+    @property
+    def basis_note(self) -> str:
+        """For nuisance: which registrations are counted (the total row, or the sum of the mapped classes)."""
+        if not self.is_nuisance:
+            return ""
+        if self.basis == "totaal":
+            return _("Geteld is het totaal van alle overlastregistraties (politiecode 0.0.0) in het bestand.")
+        return _(
+            "Het bestand heeft geen totaalregel: geteld is de som van de overlastklassen die aan een thema "
+            "gekoppeld zijn ({codes})."
+        ).format(codes=self.category.replace("+", ", "))
+
+    @property
+    def illustrative_note(self) -> str:
+        """Contract 2: the sentence every page with figures from an illustrative dataset carries."""
+        return _("Illustratieve gegevens, geen echte cijfers van deze gemeente.") if self.illustrative else ""

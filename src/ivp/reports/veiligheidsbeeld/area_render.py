@@ -11,6 +11,7 @@ from ivp.reports.core.text import source_line
 from ivp.reports.core.workbook import sheet
 from ivp.reports.veiligheidsbeeld import maps, sentences
 from ivp.reports.veiligheidsbeeld.area_model import AreaRow, AreaSection
+from ivp.reports.wijkscan.raster import svg_to_png
 
 if TYPE_CHECKING:
     from ivp.reports.veiligheidsbeeld.model import ReportContext
@@ -25,7 +26,7 @@ def area_text(area: AreaSection) -> str:
     """
     plural = _("wijken") if area.level == "wijk" else _("buurten")
     singular = _("wijk") if area.level == "wijk" else _("buurt")
-    noun = sentences.noun(area.category, area.title)
+    noun = area.noun_plural if area.is_nuisance else sentences.noun(area.category, area.title)
     if area.ranking == "geen_verschil":
         return _(
             "De {plural} verschillen in {noun} per 1.000 inwoners in {year} niet meer dan toeval: te weinig om "
@@ -77,8 +78,9 @@ def map_svg(ctx: ReportContext, area: AreaSection) -> str:
             flagged=r.flagged,
             label=_("onderdrukt")
             if r.suppressed
-            else _("{count} misdrijven, {rate} per 1.000 inwoners{rank}").format(
+            else _("{count} {noun}, {rate} per 1.000 inwoners{rank}").format(
                 count=fmt.number(r.count),
+                noun=area.noun_plural,
                 rate=fmt.rate(r.rate),
                 rank=f"; {_('rang')} {r.rank_text}"
                 if r.rank
@@ -91,14 +93,36 @@ def map_svg(ctx: ReportContext, area: AreaSection) -> str:
     ]
     return maps.choropleth(
         items,
-        title=_("Kaart: {title} per 1.000 inwoners per {level}, {naam} {year}").format(
-            title=area.title.lower(), level=area.level, naam=ctx.naam, year=area.year
-        ),
+        title=map_title(ctx, area),
         legend_title=_("per 1.000 inwoners (afgevlakt)"),
         description=area_text(area),
         flagged_label=_("niet gerangschikt"),
         missing_label=_("geen gegevens of onderdrukt") if area.any_suppressed else _("geen gegevens"),
     )
+
+
+def map_title(ctx: ReportContext, area: AreaSection) -> str:
+    """The map's title; nuisance: 'Overlastregistraties per wijk/buurt'."""
+    if area.is_nuisance:
+        return _("Overlastregistraties per {level}, {naam} {year} (per 1.000 inwoners, afgevlakt)").format(
+            level=area.level, naam=ctx.naam, year=area.year
+        )
+    return _("Kaart: {title} per 1.000 inwoners per {level}, {naam} {year}").format(
+        title=area.title.lower(), level=area.level, naam=ctx.naam, year=area.year
+    )
+
+
+def map_png(ctx: ReportContext, area: AreaSection) -> bytes | None:
+    """The map of ``area`` as PNG (for the DOCX), or None when no area has a geometry."""
+    if not area.has_geometry:
+        return None
+    return svg_to_png(map_svg(ctx, area))
+
+
+def sheet_name(area: AreaSection) -> str:
+    """The xlsx sheet of an area section: 'buurten_2023', 'overlast_buurten_2024'."""
+    prefix = "overlast_" if area.is_nuisance else ""
+    return f"{prefix}{area.level}en_{area.year}"
 
 
 def table_rows(area: AreaSection) -> list[AreaRow]:
@@ -109,13 +133,19 @@ def table_rows(area: AreaSection) -> list[AreaRow]:
 def add_docx(doc: Any, ctx: ReportContext) -> None:
     """The area chapters of the Word document."""
     for area in ctx.areas:
-        doc.add_heading(
-            _("{title} per {level}, {year}").format(title=area.title, level=area.level, year=area.year), 1
-        )
+        doc.add_heading(area.heading, 1)
+        if area.illustrative_note:
+            word.italic(doc, area.illustrative_note)
+        if area.basis_note:
+            doc.add_paragraph(area.basis_note)
         doc.add_paragraph(area_text(area))
         doc.add_paragraph(area.ranking_note)
         if area.disclosure_note:
             doc.add_paragraph(area.disclosure_note)
+        png = map_png(ctx, area)
+        if png is not None:
+            word.picture(doc, png)
+            word.italic(doc, map_title(ctx, area))
         shown = table_rows(area)
         if shown:
             word.table(
@@ -143,7 +173,7 @@ def add_sheets(wb: Any, ctx: ReportContext) -> None:
     """One xlsx sheet per area section; suppressed counts read 'onderdrukt', their rates are empty."""
     for area in ctx.areas:
         sheet(
-            wb, f"{area.level}en_{area.year}", ["code", "naam", "aantal", "inwoners", "per_1000", "ci_laag",
+            wb, sheet_name(area), ["code", "naam", "aantal", "inwoners", "per_1000", "ci_laag",
                                                 "ci_hoog", "afgevlakt", "verwacht", "rang", "rang_laag",
                                                 "rang_hoog", "niet_gerangschikt", "bezoekersgebied",
                                                 "kleine_aantallen", "onderdrukt"],

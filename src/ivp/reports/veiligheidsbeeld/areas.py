@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ivp.reports.veiligheidsbeeld import maps
+from ivp.lib.i18n import _
+from ivp.reports.veiligheidsbeeld import area_nuisance, maps
 from ivp.reports.veiligheidsbeeld.area_model import AreaRow, AreaSection
 from ivp.reports.veiligheidsbeeld.model import clean_title
 from ivp.stats import poisson_rate
@@ -42,7 +43,7 @@ from ivp.stats.smoothing import (
 )
 from ivp.store import Store, read
 
-__all__ = ["AreaRow", "AreaSection", "build_areas"]
+__all__ = ["AreaRow", "AreaSection", "build_areas", "build_nuisance_areas"]
 
 MEASURE = "geregistreerde_misdrijven"
 SCHEME = "cbs-misdrijf"
@@ -57,18 +58,73 @@ def build_areas(
     threshold: int = 5,
     min_expected: float = MIN_EXPECTED,
     draws: int = 4000,
+    nuisance: bool = False,
 ) -> tuple[AreaSection, ...]:
     """One buurt and one wijk section per crime type with buurt figures (latest year of each).
 
     ``threshold`` is the workspace's disclosure threshold (``onthul_drempel``), applied to sections whose
-    counts come from a non-public source; ``min_population`` the workspace's ``min_inwoners``.
+    counts come from a non-public source; ``min_population`` the workspace's ``min_inwoners``. With
+    ``nuisance`` the police nuisance sections of :func:`build_nuisance_areas` follow the crime sections.
     """
     loaded = read.counts(store, MEASURE, SCHEME, level="buurt", within=gemeente)
-    if loaded.empty:
+    sections: list[AreaSection] = []
+    if not loaded.empty:
+        sections += _sections(
+            store, gemeente, _crime_frame(loaded), min_population, obs_totals, threshold, min_expected, draws
+        )
+    if nuisance:
+        sections += build_nuisance_areas(
+            store, gemeente, min_population, threshold=threshold, min_expected=min_expected, draws=draws
+        )
+    return tuple(sections)
+
+
+def build_nuisance_areas(
+    store: Store,
+    gemeente: str,
+    min_population: int,
+    *,
+    threshold: int = 5,
+    min_expected: float = MIN_EXPECTED,
+    draws: int = 4000,
+) -> tuple[AreaSection, ...]:
+    """A wijk and a buurt section of police nuisance registrations (latest complete year), when the store
+    has them per buurt (:func:`.area_nuisance.area_counts`); the same statistics as crime."""
+    found = area_nuisance.area_counts(store, gemeente)
+    if found is None or found.level != "buurt":
         return ()
-    records = {(r.source_id, r.dataset): r for r in read.provenance(store)}
+    counts = found.counts
+    (source_id, dataset) = found.keys[0] if found.keys else ("politie-overlast", "")
+    frame = pd.DataFrame(
+        {
+            "category": area_nuisance.TOTAL if found.basis == "totaal" else "+".join(found.codes),
+            "year": found.year,
+            "code": [str(c) for c in counts.index],
+            "title": _("Overlastregistraties"),
+            "value": counts.to_numpy(dtype=float),
+            "provisional": found.provisional,
+            "source_id": source_id,
+            "dataset": dataset,
+        }
+    )
+    totals = None
+    if found.municipal is not None:
+        totals = pd.DataFrame(
+            {"code": [frame["category"].iloc[0]], "year": [found.year], "value": [found.municipal]}
+        )
+    extra = {
+        "measure": area_nuisance.MEASURE,
+        "basis": found.basis,
+        "illustrative": found.illustrative,
+    }
+    return tuple(
+        _sections(store, gemeente, frame, min_population, totals, threshold, min_expected, draws, extra=extra)
+    )
+
+
+def _crime_frame(loaded: pd.DataFrame) -> pd.DataFrame:
     # One count per crime type, year and buurt (the first loaded, as when two datasets give one).
-    buurt = (
+    return (
         loaded.assign(provisional=loaded["status"] == "voorlopig")
         .groupby(["category", "year", "region"], sort=False)
         .agg(
@@ -81,6 +137,23 @@ def build_areas(
         .reset_index()
         .rename(columns={"region": "code"})
     )
+
+
+def _sections(
+    store: Store,
+    gemeente: str,
+    buurt: pd.DataFrame,
+    min_population: int,
+    obs_totals: pd.DataFrame | None,
+    threshold: int,
+    min_expected: float,
+    draws: int,
+    *,
+    extra: dict[str, Any] | None = None,
+) -> list[AreaSection]:
+    """A wijk and a buurt section per category of ``buurt`` (columns category, year, code, title, value,
+    provisional, source_id, dataset)."""
+    records = {(r.source_id, r.dataset): r for r in read.provenance(store)}
     regions = read.areas_of(store, gemeente, ("wijk", "buurt"))
     pops = read.population(store, level="buurt", within=gemeente).rename(columns={"region": "code"})
     all_buurten = regions[regions["level"] == "buurt"].set_index("code")
@@ -134,7 +207,9 @@ def build_areas(
             "min_population": min_population,
             "min_expected": min_expected,
             "publisher": first.publisher if first else "CBS / Politie",
-            "dataset": ", ".join(d for _, d in keys) or "47018NED",
+            "dataset": ", ".join(d for _s, d in keys) or "47018NED",
+            "illustrative": any(area_nuisance.is_illustrative(d) for _s, d in keys),
+            **(extra or {}),
         }
         for level, data, mask in (("wijk", w, hidden.wijk), ("buurt", b, hidden.buurt)):
             area_rows, ranking = _rows(data, mask, min_population, min_expected, draws)
@@ -147,7 +222,7 @@ def build_areas(
                     **common,
                 )
             )
-    return tuple(sections)
+    return sections
 
 
 class _Hidden:
