@@ -131,6 +131,7 @@ def test_nuisance_map_has_one_path_per_area_and_its_title(tmp_path: Path) -> Non
     assert "Misdrijven en overlast per wijk en buurt" in html
     assert "Overlastregistraties per buurt, 2023" in html
     assert "overlastregistraties (politiecode 0.0.0)" in html
+    assert "met genoeg overlastregistraties voor een betrouwbaar cijfer" in html
 
 
 def test_docx_has_the_maps_as_pictures_and_editable_tables(tmp_path: Path) -> None:
@@ -168,10 +169,16 @@ def test_illustrative_dataset_says_so(tmp_path: Path) -> None:
     assert all(a.illustrative for a in areas)
     ctx = _context(areas)
     html = _text(render.render_html(ctx))
-    assert "Illustratieve gegevens, geen echte cijfers" in html
+    # the chapter's two sections and the buurt table of the appendix
+    assert html.count("Illustratieve gegevens, geen echte cijfers van Proefstad.") == len(areas) + 1
     doc = Document()
     area_render.add_docx(doc, ctx)
-    assert any("Illustratieve gegevens" in p.text for p in doc.paragraphs)
+    notes = [
+        p.text
+        for p in doc.paragraphs
+        if p.text == "Illustratieve gegevens, geen echte cijfers van Proefstad."
+    ]
+    assert len(notes) == len(areas)
 
 
 def test_without_a_total_row_the_mapped_classes_are_summed_and_the_report_says_so(tmp_path: Path) -> None:

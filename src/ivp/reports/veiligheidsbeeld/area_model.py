@@ -113,8 +113,8 @@ class AreaSection:
             "geen_inwoners": _("geen bevolkingscijfer"),
             "bezoekers": _("veel bezoekers, weinig inwoners: per 1.000 inwoners misleidend"),
             "inwoners": _("minder dan {n} inwoners").format(n=number(self.min_population)),
-            "onnauwkeurig": _("te weinig misdrijven voor een betrouwbaar cijfer (verwacht minder dan {n})").format(
-                n=number(self.min_expected)
+            "onnauwkeurig": _("te weinig {noun} voor een betrouwbaar cijfer (verwacht minder dan {n})").format(
+                noun=self.noun_plural, n=number(self.min_expected)
             ),
             "te_weinig": _("te weinig gebieden om een rangorde vast te stellen"),
             "geen_verschil": _("verschillen niet groter dan toeval: geen rangorde"),
@@ -131,7 +131,7 @@ class AreaSection:
             "geen_inwoners": _("geen inwoners bekend"),
             "bezoekers": _("bezoekersgebied"),
             "inwoners": _("te weinig inwoners"),
-            "onnauwkeurig": _("te weinig misdrijven"),
+            "onnauwkeurig": _("te weinig {noun}").format(noun=self.noun_plural),
         }
         return short.get(row.reason or "", "–")
 
@@ -143,11 +143,11 @@ class AreaSection:
     def ranking_note(self) -> str:
         """One sentence: how the ranking works and what the rank interval means."""
         return _(
-            "Gerangschikt worden alleen gebieden met minstens {pop} inwoners, met genoeg misdrijven voor een "
+            "Gerangschikt worden alleen gebieden met minstens {pop} inwoners, met genoeg {noun} voor een "
             "betrouwbaar cijfer (bij het gemiddelde van de gemeente minstens {exp} verwacht) en zonder "
             "veel bezoekers, op het afgevlakte cijfer per 1.000 inwoners; bij '15 (9–24)' staat het gebied "
             "op plaats 15 en ligt de werkelijke plaats met 95% zekerheid tussen 9 en 24."
-        ).format(pop=number(self.min_population), exp=number(self.min_expected))
+        ).format(pop=number(self.min_population), exp=number(self.min_expected), noun=self.noun_plural)
 
     @property
     def unranked_note(self) -> str:
@@ -159,13 +159,13 @@ class AreaSection:
         phrases = {
             "bezoekers": _("{n} met veel bezoekers en weinig inwoners (per 1.000 inwoners misleidend)"),
             "inwoners": _("{n} met minder dan {pop} inwoners"),
-            "onnauwkeurig": _("{n} met te weinig misdrijven voor een betrouwbaar cijfer"),
+            "onnauwkeurig": _("{n} met te weinig {noun} voor een betrouwbaar cijfer"),
             "geen_inwoners": _("{n} zonder bevolkingscijfer"),
             "geen_aantal": _("{n} zonder aantal"),
             "onderdrukt": _("{n} onderdrukt"),
         }
         parts = [
-            phrases[str(reason)].format(n=n, pop=number(self.min_population))
+            phrases[str(reason)].format(n=n, pop=number(self.min_population), noun=self.noun_plural)
             for reason, n in reasons.most_common()
         ]
         listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + _(" en ") + parts[-1]
@@ -210,7 +210,8 @@ class AreaSection:
             "gekoppeld zijn ({codes})."
         ).format(codes=self.category.replace("+", ", "))
 
-    @property
-    def illustrative_note(self) -> str:
-        """Contract 2: the sentence every page with figures from an illustrative dataset carries."""
-        return _("Illustratieve gegevens, geen echte cijfers van deze gemeente.") if self.illustrative else ""
+    def illustrative_note(self, naam: str) -> str:
+        """Contract 2: the sentence every page with figures from an illustrative dataset carries, or ''."""
+        if not self.illustrative:
+            return ""
+        return _("Illustratieve gegevens, geen echte cijfers van {gemeente}.").format(gemeente=naam)

@@ -134,8 +134,8 @@ def add_docx(doc: Any, ctx: ReportContext) -> None:
     """The area chapters of the Word document."""
     for area in ctx.areas:
         doc.add_heading(area.heading, 1)
-        if area.illustrative_note:
-            word.italic(doc, area.illustrative_note)
+        if area.illustrative:
+            word.italic(doc, area.illustrative_note(ctx.naam))
         if area.basis_note:
             doc.add_paragraph(area.basis_note)
         doc.add_paragraph(area_text(area))
