@@ -201,3 +201,16 @@ def test_nuisance_sections_only_when_asked(tmp_path: Path) -> None:
         buurten = _seed(store)
         ingest(store, "politie-overlast", str(_nuisance_file(tmp_path / "o.csv", buurten)), gemeente=GM)
         assert build_areas(store, GM, 500, threshold=5, draws=500) == ()
+
+
+def test_a_file_with_wijk_codes_gives_one_wijk_section(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        _seed(store)
+        rows: list[list[object]] = [["Wijkcode", "Jaar", "Code", "Aantal"]]
+        rows += [[f"WK9999{j:02d}", 2023, "Totaal", str(40 + 10 * j)] for j in range(WIJKEN)]
+        ingest(store, "politie-overlast", str(write_csv(tmp_path / "w.csv", rows, sep=";")), gemeente=GM)
+        (wijk,) = build_areas(store, GM, 500, threshold=5, draws=500, nuisance=True)
+    assert (wijk.level, wijk.year, wijk.summed_from_buurten, wijk.total) == ("wijk", 2023, False, 150.0)
+    got = {r.code: (r.count, r.population, r.rate) for r in wijk.rows}
+    # four buurten of 2,000 inhabitants per wijk
+    assert got == {f"WK9999{j:02d}": (40.0 + 10 * j, 8000.0, (40.0 + 10 * j) / 8) for j in range(WIJKEN)}

@@ -91,7 +91,7 @@ def build_nuisance_areas(
     """A wijk and a buurt section of police nuisance registrations (latest complete year), when the store
     has them per buurt (:func:`.area_nuisance.area_counts`); the same statistics as crime."""
     found = area_nuisance.area_counts(store, gemeente)
-    if found is None or found.level != "buurt":
+    if found is None:
         return ()
     counts = found.counts
     (source_id, dataset) = found.keys[0] if found.keys else ("politie-overlast", "")
@@ -118,7 +118,18 @@ def build_nuisance_areas(
         "illustrative": found.illustrative,
     }
     return tuple(
-        _sections(store, gemeente, frame, min_population, totals, threshold, min_expected, draws, extra=extra)
+        _sections(
+            store,
+            gemeente,
+            frame,
+            min_population,
+            totals,
+            threshold,
+            min_expected,
+            draws,
+            extra=extra,
+            per_wijk=found.level == "wijk",
+        )
     )
 
 
@@ -150,9 +161,11 @@ def _sections(
     draws: int,
     *,
     extra: dict[str, Any] | None = None,
+    per_wijk: bool = False,
 ) -> list[AreaSection]:
     """A wijk and a buurt section per category of ``buurt`` (columns category, year, code, title, value,
-    provisional, source_id, dataset)."""
+    provisional, source_id, dataset). With ``per_wijk`` the codes are wijk codes: one wijk section, the
+    inhabitants of each wijk summed from its buurten."""
     records = {(r.source_id, r.dataset): r for r in read.provenance(store)}
     regions = read.areas_of(store, gemeente, ("wijk", "buurt"))
     pops = read.population(store, level="buurt", within=gemeente).rename(columns={"region": "code"})
@@ -167,6 +180,9 @@ def _sections(
         pop_year = _nearest(sorted(int(y) for y in pops["year"].unique()), year)
         pop = pops[pops["year"] == pop_year].set_index("code")["value"] if pop_year else pd.Series()
         counts = rows.set_index("code")["value"]
+        wijk_counts = counts if per_wijk else None
+        if per_wijk:
+            counts = pd.Series(dtype=float)
         codes = sorted(set(all_buurten.index) | set(counts.index))
         b = pd.DataFrame(
             {
@@ -186,8 +202,16 @@ def _sections(
         )
         w["name"] = [_get(wijken, c, "name") or c for c in w["code"]]
         w["geometry"] = [_get(wijken, c, "geometry") for c in w["code"]]
+        if wijk_counts is not None:
+            missing = sorted(set(wijk_counts.index) - set(w["code"]))
+            extra_rows = pd.DataFrame({"code": missing, "count": np.nan, "population": 0.0,
+                                       "name": [_get(wijken, c, "name") or c for c in missing],
+                                       "geometry": [_get(wijken, c, "geometry") for c in missing]})  # fmt: skip
+            w = pd.concat([w, extra_rows], ignore_index=True) if missing else w
+            w["count"] = pd.to_numeric(pd.Series([wijk_counts.get(c) for c in w["code"]], dtype=object))
+            b = b.iloc[0:0]
         municipal = _municipal(obs_totals, str(category), year)
-        total = float(b["count"].fillna(0).sum())
+        total = float((w if per_wijk else b)["count"].fillna(0).sum())
         hidden = _suppression(b, w, total, municipal, threshold) if not public else _Hidden.none(b, w)
         if not public and municipal is not None and municipal < total:
             municipal = None  # inconsistent with the buurten: not protectable, so not shown
@@ -212,11 +236,13 @@ def _sections(
             **(extra or {}),
         }
         for level, data, mask in (("wijk", w, hidden.wijk), ("buurt", b, hidden.buurt)):
+            if per_wijk and level == "buurt":
+                continue
             area_rows, ranking = _rows(data, mask, min_population, min_expected, draws)
             sections.append(
                 AreaSection(
                     level=level,
-                    summed_from_buurten=level == "wijk",
+                    summed_from_buurten=level == "wijk" and not per_wijk,
                     rows=area_rows,
                     ranking=ranking,
                     **common,
