@@ -24,7 +24,7 @@ from ivp.lib.errors import IvpError
 from ivp.lib.i18n import _
 from ivp.reports.naming import municipality_name
 from ivp.reports.veiligheidsbeeld import areas as area_mod
-from ivp.reports.veiligheidsbeeld import family, peers
+from ivp.reports.veiligheidsbeeld import family, nuisance, peers
 from ivp.reports.veiligheidsbeeld.changes import (
     CHANGE_LABELS,
     COMPARISON_LABELS,
@@ -146,6 +146,13 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
         )
         code_rows.extend(r for r in (long, recent, bend) if r is not None)
         rows[code] = code_rows
+    nuisance_codes = sorted({c for t in taxonomy.themes for c in taxonomy.codes_for(t.id, nuisance.SCHEME)})
+    found = nuisance.build(
+        store, ws.gemeente, nuisance_codes, population, ws.alpha, compare=(year_a, year_b),
+        reeks=opts.reeks, trend_provisional=opts.trend_provisional,
+    )  # fmt: skip
+    if found is not None:
+        rows.update(found.rows)  # one family: crime and nuisance together
     corrected, test_family = family.correct(rows, ws.alpha)
 
     view = obs[(obs["year"] >= min(first, year_a)) & (obs["year"] <= max(last, year_b))]
@@ -170,6 +177,9 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
                 trends=trends,
                 comparisons=tuple(r for r in theme_rows if isinstance(r, ComparisonRow)),
                 bends=tuple(r for r in theme_rows if isinstance(r, BendRow)),
+                nuisance=None
+                if found is None
+                else nuisance.block(found, taxonomy.codes_for(theme.id, nuisance.SCHEME), corrected),
             )
         )
     areas = area_mod.build_areas(
@@ -200,6 +210,8 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
         trend_left_out=tuple(sorted(left_out)),
         recent_years=RECENT_YEARS,
         trend_provisional=opts.trend_provisional,
+        illustrative=any(nuisance.is_illustrative(d) for d in obs["dataset"].unique())
+        or any(t.nuisance is not None and t.nuisance.illustrative for t in drafts),
     )
 
 

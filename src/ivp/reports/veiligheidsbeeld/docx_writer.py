@@ -1,7 +1,7 @@
 """The Veiligheidsbeeld as an editable Word document (python-docx): chapters, texts, tables, sentences.
 
-Charts and maps are SVG, which Word cannot embed without a raster step; the document says where to
-find them (the HTML and PDF of the same run) instead of showing a blurry copy.
+Tables stay editable Word tables; the theme charts are the same SVG as in the HTML and PDF, drawn as PNG
+pictures (:func:`ivp.reports.wijkscan.raster.svg_to_png`). The area maps are :mod:`.area_render`'s.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from typing import Any
 from ivp.lib import fmt
 from ivp.lib.i18n import _
 from ivp.reports.core import word
-from ivp.reports.veiligheidsbeeld import area_render, render
+from ivp.reports.veiligheidsbeeld import area_render, nuisance_render, render
 from ivp.reports.veiligheidsbeeld.context import TEXT_SECTIONS, ReportContext, ThemeSection
+from ivp.reports.wijkscan.raster import svg_to_png
 
 
 def render_docx(ctx: ReportContext) -> bytes:
@@ -24,7 +25,8 @@ def render_docx(ctx: ReportContext) -> bytes:
             first=ctx.first_year, last=ctx.last_year, a=ctx.year_a, b=ctx.year_b, date=fmt.date(ctx.generated)
         )
     )
-    word.italic(doc, _("Grafieken en kaarten staan in de HTML- en PDF-versie van dit rapport (zelfde map)."))
+    if ctx.illustrative:
+        word.italic(doc, _("Dit rapport bevat {note}.").format(note=nuisance_render.illustrative_note(ctx)))
     doc.add_heading(_("Uitdagingen en aandachtspunten (samenvatting)"), 1)
     for theme in ctx.themes:
         doc.add_heading(theme.naam, 2)
@@ -32,6 +34,7 @@ def render_docx(ctx: ReportContext) -> bytes:
             doc.add_paragraph(_("Voor dit thema zijn nog geen cijfers geladen."))
             continue
         items = [render.change_text(ctx, c) for c in theme.changes if c.demonstrable_fdr]
+        items += nuisance_render.summary_lines(ctx, theme)
         for text in items or [
             _("Geen aantoonbare veranderingen tussen {a} en {b}.").format(a=ctx.year_a, b=ctx.year_b)
         ]:
@@ -62,7 +65,7 @@ def render_docx(ctx: ReportContext) -> bytes:
         doc.add_heading(_("Wat zeggen de cijfers?"), 2)
         if not theme.has_figures:
             doc.add_paragraph(_("Voor dit thema zijn geen cijfers geladen."))
-        else:
+        elif theme.changes or theme.series:
             prov = set(ctx.provisional_years)
             word.table(
                 doc,
@@ -93,12 +96,17 @@ def render_docx(ctx: ReportContext) -> bytes:
                 ],
             )
             word.italic(doc, render.crime_source(ctx))
+            if theme.series:
+                word.picture(doc, svg_to_png(render.chart_svg(ctx, theme)), width_cm=16.0)
+                word.italic(doc, _("Geregistreerde misdrijven per jaar in {naam}, {first}-{last}.").format(
+                    naam=ctx.naam, first=ctx.first_year, last=ctx.last_year))  # fmt: skip
             for c in theme.changes:
                 doc.add_paragraph(render.change_text(ctx, c), style="List Bullet")
             for text in render.trend_texts(theme):
                 doc.add_paragraph(text, style="List Bullet")
             for cmp in theme.comparisons:
                 doc.add_paragraph(render.reference_text(ctx, cmp), style="List Bullet")
+        nuisance_render.add_docx(doc, ctx, theme)
         for section in TEXT_SECTIONS[1:]:
             _narrative(doc, ctx, theme, section)
     area_render.add_docx(doc, ctx)

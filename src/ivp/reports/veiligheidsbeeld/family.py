@@ -20,10 +20,12 @@ import numpy as np
 from ivp.lib.i18n import _
 from ivp.reports.veiligheidsbeeld.changes import CHANGE_LABELS, COMPARISON_LABELS, TREND_LABELS
 from ivp.reports.veiligheidsbeeld.model import (
+    CRIME_SCHEME,
     BendRow,
     ChangeRow,
     ComparisonRow,
     Family,
+    SourceBlock,
     ThemeSection,
     TrendRow,
 )
@@ -94,8 +96,19 @@ def _with_q(
 
 
 def row_key(row: ChangeRow | ComparisonRow | TrendRow | BendRow) -> tuple[str, str, str, str]:
-    """What makes a row one test: its kind, crime type, reference and period."""
-    return (type(row).__name__, row.code, getattr(row, "reference", ""), getattr(row, "period", ""))
+    """What makes a row one test: its kind, type (with its count source: police codes such as 0.0.0
+    repeat across schemes), reference and period."""
+    return (
+        type(row).__name__,
+        type_key(row.scheme, row.code),
+        getattr(row, "reference", ""),
+        getattr(row, "period", ""),
+    )
+
+
+def type_key(scheme: str, code: str) -> str:
+    """The family's key of one type: the code for CBS crime (as before), 'scheme:code' otherwise."""
+    return code if scheme == CRIME_SCHEME else f"{scheme}:{code}"
 
 
 def apply_fdr(drafts: Sequence[ThemeSection], alpha: float) -> list[ThemeSection]:
@@ -110,10 +123,13 @@ def apply_fdr(drafts: Sequence[ThemeSection], alpha: float) -> list[ThemeSection
             *d.trends,
             *d.bends,
         ]
+        if d.nuisance is not None:
+            n = d.nuisance
+            items.extend([*n.changes, *n.comparisons, *n.trends, *n.bends])
         for row in items:
             if row_key(row) not in seen:
                 seen.add(row_key(row))
-                rows.setdefault(row.code, []).append(row)
+                rows.setdefault(type_key(row.scheme, row.code), []).append(row)
     corrected, _family = correct(rows, alpha)
     by_key = {row_key(r): r for items in corrected.values() for r in items}
 
@@ -122,6 +138,17 @@ def apply_fdr(drafts: Sequence[ThemeSection], alpha: float) -> list[ThemeSection
         assert isinstance(out, type(row))
         return out
 
+    def fix_block(block: SourceBlock | None) -> SourceBlock | None:
+        if block is None:
+            return None
+        return replace(
+            block,
+            changes=tuple(fix(c) for c in block.changes),
+            comparisons=tuple(fix(c) for c in block.comparisons),
+            trends=tuple(fix(t) for t in block.trends),
+            bends=tuple(fix(b) for b in block.bends),
+        )
+
     return [
         replace(
             d,
@@ -129,6 +156,7 @@ def apply_fdr(drafts: Sequence[ThemeSection], alpha: float) -> list[ThemeSection
             comparisons=tuple(fix(c) for c in d.comparisons),
             trends=tuple(fix(t) for t in d.trends),
             bends=tuple(fix(b) for b in d.bends),
+            nuisance=fix_block(d.nuisance),
         )
         for d in drafts
     ]

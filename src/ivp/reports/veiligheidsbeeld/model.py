@@ -17,6 +17,10 @@ from ivp.reports.veiligheidsbeeld.area_model import AreaRow, AreaSection
 
 __all__ = ["AreaRow", "AreaSection"]  # the rest is imported by name
 
+#: The count sources of the theme chapters (``scheme`` of the stored observations).
+CRIME_SCHEME = "cbs-misdrijf"
+NUISANCE_SCHEME = "politie-overlast"
+
 
 @dataclass(frozen=True)
 class Options:
@@ -52,6 +56,7 @@ class ChangeRow:
     raw_direction: int  # verdict of the test on its own
     raw_label: str
     dispersion: Spread
+    scheme: str = CRIME_SCHEME  # the count source (police codes repeat across schemes: 0.0.0)
 
     @property
     def lost_after_correction(self) -> bool:
@@ -71,6 +76,7 @@ class TypeSeries:
     code: str
     title: str
     points: tuple[SeriesPoint, ...]
+    scheme: str = CRIME_SCHEME
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,7 @@ class TrendRow:
     left_out: tuple[int, ...] = ()  # provisional years not used
     small_numbers: bool = False
     provisional_in: tuple[int, ...] = ()  # provisional years used (only with trend_provisional)
+    scheme: str = CRIME_SCHEME
 
     @property
     def lost_after_correction(self) -> bool:
@@ -125,6 +132,7 @@ class BendRow:
     kind: str  # after correction: 'none' | 'reversed' | 'stopped' | 'steeper' | 'flatter'
     raw_kind: str
     small_numbers: bool = False
+    scheme: str = CRIME_SCHEME
 
     @property
     def direction(self) -> int:
@@ -171,6 +179,7 @@ class ComparisonRow:
     dispersion: Spread | None = None
     tau2: float = 0.0  # funnel: between-municipality variance (square-root scale)
     peer_points: tuple[tuple[str, float, float], ...] = ()  # funnel: (name, population, rate) of the peers
+    scheme: str = CRIME_SCHEME
 
     @property
     def lost_after_correction(self) -> bool:
@@ -193,6 +202,31 @@ class Family:
 
 
 @dataclass(frozen=True)
+class SourceBlock:
+    """A second count source in a theme chapter (police nuisance registrations): its own years."""
+
+    scheme: str
+    year_a: int
+    year_b: int
+    first_year: int
+    last_year: int
+    provisional_years: tuple[int, ...]
+    dataset: str
+    changes: tuple[ChangeRow, ...]
+    series: tuple[TypeSeries, ...]
+    trends: tuple[TrendRow, ...]
+    comparisons: tuple[ComparisonRow, ...]
+    bends: tuple[BendRow, ...] = ()
+    nl_dataset: str | None = None
+    nl_year: int | None = None
+    illustrative: bool = False
+
+    @property
+    def has_figures(self) -> bool:
+        return bool(self.changes or self.series)
+
+
+@dataclass(frozen=True)
 class ThemeSection:
     id: str
     naam: str
@@ -204,10 +238,11 @@ class ThemeSection:
     trends: tuple[TrendRow, ...]
     comparisons: tuple[ComparisonRow, ...]
     bends: tuple[BendRow, ...] = ()
+    nuisance: SourceBlock | None = None  # police nuisance registrations, when loaded for the theme
 
     @property
     def has_figures(self) -> bool:
-        return bool(self.changes or self.series)
+        return bool(self.changes or self.series or (self.nuisance and self.nuisance.has_figures))
 
 
 @dataclass(frozen=True)
@@ -258,6 +293,7 @@ class ReportContext:
     trend_left_out: tuple[int, ...] = ()  # provisional years left out of the trends
     recent_years: int = 5
     trend_provisional: bool = False  # the trends include provisional years (on request)
+    illustrative: bool = False  # some figure shown comes from an illustrative dataset (contract 2)
 
     @property
     def crime_source_period(self) -> str:

@@ -55,11 +55,18 @@ class Panel:
     population: dict[int, dict[str, float]]
 
 
-def nl_rates(store: Store, years: Iterable[int], own_datasets: set[str]) -> dict[int, NlYear]:
+def nl_rates(
+    store: Store,
+    years: Iterable[int],
+    own_datasets: set[str],
+    measure: str = MEASURE,
+    scheme: str = SCHEME,
+) -> dict[int, NlYear]:
     """National rates for each of ``years``: same year and same table where loaded, else the latest
-    earlier year of another national series. The population is the sum over all municipalities."""
+    earlier year of another national series. The population is the sum over all municipalities.
+    ``measure`` and ``scheme`` pick the count source (police nuisance: NL00 rows of NL_Disorder.csv)."""
     pop = read.population(store, municipalities=True).groupby("year")["value"].sum()
-    obs = read.counts(store, MEASURE, SCHEME, regions=[NL], present_only=True)
+    obs = read.counts(store, measure, scheme, regions=[NL], present_only=True)
     obs = obs[obs["year"].isin(pop.index)]
     out: dict[int, NlYear] = {}
     for year in years:

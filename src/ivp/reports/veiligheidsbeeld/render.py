@@ -25,7 +25,7 @@ from ivp.reports.veiligheidsbeeld.context import (
     ThemeSection,
     TrendRow,
 )
-from ivp.reports.veiligheidsbeeld.model import BendRow, finite
+from ivp.reports.veiligheidsbeeld.model import CRIME_SCHEME, BendRow, SourceBlock, finite
 
 #: The template of the HTML and PDF.
 TEMPLATE = "veiligheidsbeeld.html"
@@ -39,14 +39,21 @@ SECTION_TITLES = {
 # -- texts shared by HTML, DOCX and xlsx ---------------------------------------------------------------
 
 
-def change_text(ctx: ReportContext, row: ChangeRow) -> str:
+def sentence_code(row: ChangeRow | ComparisonRow | TrendRow | BendRow) -> str:
+    """The code the sentences know a row by: the CBS code, or 'politie-overlast:E33' for nuisance."""
+    return row.code if row.scheme == CRIME_SCHEME else f"{row.scheme}:{row.code}"
+
+
+def change_text(ctx: ReportContext, row: ChangeRow, years: tuple[int, int] | None = None) -> str:
+    """The change sentence; ``years`` are the compared years when they are not the report's (nuisance)."""
+    year_a, year_b = years or (ctx.year_a, ctx.year_b)
     return sentences.change_sentence(
-        row.code,
+        sentence_code(row),
         row.title,
         row.count_a,
         row.count_b,
-        ctx.year_a,
-        ctx.year_b,
+        year_a,
+        year_b,
         direction=row.direction,
         percent_change=row.percent_change,
         provisional_a=row.provisional_a,
@@ -63,7 +70,7 @@ def reference_text(ctx: ReportContext, row: ComparisonRow) -> str:
     if row.limit_low is not None and row.limit_high is not None:
         limits = (row.limit_low, row.limit_high)
     return sentences.reference_sentence(
-        ctx.naam, row.code, row.title, row.year, row.rate, row.reference_rate, row.reference,
+        ctx.naam, sentence_code(row), row.title, row.year, row.rate, row.reference_rate, row.reference,
         direction=row.direction, raw_direction=row.raw_direction, p_value=row.p_value,
         small_numbers=row.small_numbers, limits=limits, units=row.units,
     )  # fmt: skip
@@ -77,7 +84,7 @@ def trend_text(row: TrendRow, recent: TrendRow | None = None, bend: BendRow | No
     if bend is not None and recent_ok and recent is not None:
         words = sentences.bend_words(row.direction, recent.direction, bend.kind, bend.before, bend.after)
     return sentences.trend_sentence(
-        row.code, row.title, row.first, row.last, direction=row.direction,
+        sentence_code(row), row.title, row.first, row.last, direction=row.direction,
         annual_percent_change=row.annual_percent_change, raw_direction=row.raw_direction,
         p_value=row.p_value, left_out=row.left_out, provisional_in=row.provisional_in,
         outlier_year=row.outlier_year,
@@ -88,8 +95,8 @@ def trend_text(row: TrendRow, recent: TrendRow | None = None, bend: BendRow | No
     )  # fmt: skip
 
 
-def trend_texts(theme: ThemeSection) -> list[str]:
-    """One trend sentence per crime type of the theme."""
+def trend_texts(theme: ThemeSection | SourceBlock) -> list[str]:
+    """One trend sentence per type of the theme (or of its nuisance block)."""
     out = []
     for row in theme.trends:
         if row.period != "lang":
@@ -329,7 +336,10 @@ def narrative_html(theme: ThemeSection, section: str) -> Markup:
 
 def template_names(ctx: ReportContext) -> Mapping[str, object]:
     """What the template uses besides ``ctx`` and ``css``: texts, charts and maps of this context."""
+    from ivp.reports.veiligheidsbeeld import nuisance_render  # it builds on this module
+
     return {
+        **nuisance_render.template_names(ctx),
         "crime_source": crime_source(ctx),
         "comparison_source": comparison_source(ctx),
         "change_sentence": lambda r: change_text(ctx, r),

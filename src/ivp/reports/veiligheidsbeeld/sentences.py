@@ -37,14 +37,37 @@ NOUNS: dict[str, str] = {
 }
 
 
+#: Noun phrases for police nuisance codes (keys 'politie-overlast:<code>', see :func:`noun`).
+NUISANCE_NOUNS: dict[str, str] = {
+    "0.0.0": "overlastregistraties",
+    "E33": "registraties van overlast door verwarde personen",
+    "E35": "registraties van jeugdoverlast",
+    "E38": "registraties van overlast door alcohol of drugs",
+    "E41": "registraties van overlast door zwervers",
+    "F010": "registraties van openbare dronkenschap",
+    "M061": "registraties van geluidshinder door horeca",
+    "M062": "registraties van geluidshinder door evenementen",
+    "M22": "registraties van overige geluidshinder",
+}
+NUISANCE_PREFIX = "politie-overlast:"
+
+
 def noun(code: str, title: str) -> str:
-    """Return the plural noun phrase for a crime type ("woninginbraken").
+    """Return the plural noun phrase for a crime type ("woninginbraken"), or for a police nuisance code
+    given as 'politie-overlast:<code>'.
 
     >>> noun("1.1.1", "Diefstal/inbraak woning")
     'woninginbraken'
     >>> noun("9.9.9", "Iets anders")
     "misdrijven van het type 'Iets anders'"
+    >>> noun("politie-overlast:E33", "Overlast door verward persoon")
+    'registraties van overlast door verwarde personen'
+    >>> noun("politie-overlast:X1", "Iets")
+    "overlastregistraties van het type 'Iets'"
     """
+    if code.startswith(NUISANCE_PREFIX):
+        own = code.removeprefix(NUISANCE_PREFIX)
+        return NUISANCE_NOUNS.get(own) or _("overlastregistraties van het type '{title}'").format(title=title)
     return NOUNS.get(code) or _("misdrijven van het type '{title}'").format(title=title)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ivp.lib import fmt
 from ivp.lib.i18n import _
 from ivp.reports.core.workbook import new_workbook, sheet, to_bytes
-from ivp.reports.veiligheidsbeeld import area_render, render
+from ivp.reports.veiligheidsbeeld import area_render, nuisance_render, render
 from ivp.reports.veiligheidsbeeld.context import ReportContext
 
 
@@ -62,6 +62,7 @@ def render_xlsx(ctx: ReportContext) -> bytes:
          for t in ctx.themes for c in t.comparisons],
         render.comparison_source(ctx),
     )  # fmt: skip
+    nuisance_render.add_sheets(wb, ctx)
     area_render.add_sheets(wb, ctx)
     sheet(
         wb, _("bronnen"), ["bron", "tabel", "titel", "uitgever", "periode", "versie", "opgehaald", "licentie",

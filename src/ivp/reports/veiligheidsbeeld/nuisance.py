@@ -1,0 +1,168 @@
+"""Police nuisance registrations as a second count source of the theme chapters.
+
+Measure ``overlast_registraties``, scheme ``politie-overlast`` (category = police code, ``E33``). Yearly
+rows are used as loaded; monthly rows are summed to years, and only a year with all 12 months counts
+(a part of a year is no year). A year with both keeps the yearly row. The tests are the same kinds as for
+CBS crime (change between two years, the Netherlands from the police's national series NL_Disorder.csv,
+the long and recent trend, a bend) and go into the report's one Benjamini-Hochberg family under the key
+``politie-overlast:<code>`` (police code 0.0.0 is a total in both police schemes). There are no peer
+municipalities for nuisance: the funnel is CBS crime's only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from ivp.reports.veiligheidsbeeld import peers
+from ivp.reports.veiligheidsbeeld.changes import change_row, series_of, spreads, trend_rows
+from ivp.reports.veiligheidsbeeld.family import type_key
+from ivp.reports.veiligheidsbeeld.model import (
+    NUISANCE_SCHEME,
+    BendRow,
+    ChangeRow,
+    ComparisonRow,
+    SourceBlock,
+    TrendRow,
+    clean_title,
+)
+from ivp.store import Store, read
+
+MEASURE = "overlast_registraties"
+SCHEME = NUISANCE_SCHEME
+COLUMNS = ["code", "title", "year", "value", "status", "dataset"]
+
+Row = ChangeRow | ComparisonRow | TrendRow | BendRow
+
+
+def is_illustrative(dataset: str) -> bool:
+    """Contract 2: a dataset whose name starts with 'illustratief' (any case) holds illustrative data."""
+    return str(dataset).strip().lower().startswith("illustratief")
+
+
+def yearly(store: Store, gemeente: str) -> pd.DataFrame:
+    """The municipality's nuisance counts per code and complete year (``COLUMNS``), sorted."""
+    years = read.counts(store, MEASURE, SCHEME, regions=[gemeente], grain="jaar")
+    months = read.counts(store, MEASURE, SCHEME, regions=[gemeente], grain="maand")
+    parts = []
+    if not years.empty:
+        parts.append(years.rename(columns={"category": "code"})[COLUMNS])
+    if not months.empty:
+        m = months.rename(columns={"category": "code"})
+        grouped = m.groupby(["code", "year"], sort=True)
+        summed = grouped.agg(
+            title=("title", "first"),
+            value=("value", "sum"),
+            n=("month", "nunique"),
+            missing=("value", lambda v: int(v.isna().sum())),
+            status=("status", lambda s: "voorlopig" if (s == "voorlopig").any() else "definitief"),
+            dataset=("dataset", "first"),
+        ).reset_index()
+        summed = summed[(summed["n"] == 12) & (summed["missing"] == 0)]
+        if parts:
+            have = set(zip(parts[0]["code"], parts[0]["year"], strict=True))
+            summed = summed[[(c, y) not in have for c, y in zip(summed["code"], summed["year"], strict=True)]]
+        parts.append(summed[COLUMNS])
+    if not parts:
+        return pd.DataFrame(columns=COLUMNS)
+    out = pd.concat(parts, ignore_index=True)
+    out["year"] = out["year"].astype(int)
+    out["title"] = out["title"].map(clean_title)
+    return out.sort_values(["code", "year"], kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Nuisance:
+    """The nuisance counts with the years they are compared on, and every test row per code."""
+
+    frame: pd.DataFrame
+    year_a: int
+    year_b: int
+    first: int
+    last: int
+    rows: dict[str, list[Row]]  # keyed by the family's type key
+    nl: dict[int, peers.NlYear]
+
+    def illustrative(self) -> bool:
+        return any(is_illustrative(d) for d in self.frame["dataset"].unique())
+
+
+def build(
+    store: Store,
+    gemeente: str,
+    codes: Sequence[str],
+    population: dict[int, float],
+    alpha: float,
+    *,
+    compare: tuple[int, int],
+    reeks: tuple[int, int] | None,
+    trend_provisional: bool,
+) -> Nuisance | None:
+    """Every test of every nuisance code in ``codes`` (those of the taxonomy's themes); None when the
+    municipality has no nuisance counts for them. The compared years are ``compare`` when both are
+    complete nuisance years, else the last two complete years of the nuisance data."""
+    frame = yearly(store, gemeente)
+    frame = frame[frame["code"].isin(set(codes))].reset_index(drop=True)
+    if frame.empty:
+        return None
+    years = sorted(int(y) for y in frame["year"].unique())
+    if len(years) < 2:
+        return None
+    year_a, year_b = compare if all(y in years for y in compare) else (years[-2], years[-1])
+    first, last = reeks or (years[0], years[-1])
+    first, last = max(first, years[0]), min(last, years[-1])
+    if first > last:
+        first, last = years[0], years[-1]
+    loaded = sorted(set(frame["code"]))
+    history = list(range(year_b - peers.HISTORY_YEARS + 1, year_b + 1))
+    spread = spreads(frame, loaded, population, {year_a, year_b, *history})
+    nl = peers.nl_rates(store, history, set(frame["dataset"]), measure=MEASURE, scheme=SCHEME)
+    rows: dict[str, list[Row]] = {}
+    for code in loaded:
+        found: list[Row] = []
+        change = change_row(frame, code, year_a, year_b, population, alpha, spread[code])
+        if change is not None:
+            found.append(change)
+        found.extend(
+            peers.comparisons(frame, code, gemeente, year_b, population, nl, None, None, spread[code], alpha)
+        )
+        long, recent, bend = trend_rows(
+            series_of(frame, code, years[0], years[-1]), population, alpha, provisional=trend_provisional
+        )
+        found.extend(r for r in (long, recent, bend) if r is not None)
+        rows[type_key(SCHEME, code)] = [replace(r, scheme=SCHEME) for r in found]
+    return Nuisance(frame, year_a, year_b, first, last, rows, nl)
+
+
+def block(found: Nuisance, codes: Sequence[str], corrected: dict[str, list[Row]]) -> SourceBlock | None:
+    """The theme's nuisance block from the corrected rows; None when none of ``codes`` is loaded."""
+    present = [c for c in codes if c in set(found.frame["code"])]
+    if not present:
+        return None
+    theme_rows = [r for c in present for r in corrected.get(type_key(SCHEME, c), [])]
+    frame = found.frame
+    view = frame[
+        (frame["year"] >= min(found.first, found.year_a)) & (frame["year"] <= max(found.last, found.year_b))
+    ]
+    provisional = tuple(sorted(int(y) for y in view.loc[view["status"] == "voorlopig", "year"].unique()))
+    nl_now = found.nl.get(found.year_b)
+    datasets = sorted(str(d) for d in frame.loc[frame["code"].isin(present), "dataset"].unique())
+    return SourceBlock(
+        scheme=SCHEME,
+        year_a=found.year_a,
+        year_b=found.year_b,
+        first_year=found.first,
+        last_year=found.last,
+        provisional_years=provisional,
+        dataset=", ".join(datasets),
+        changes=tuple(r for r in theme_rows if isinstance(r, ChangeRow)),
+        series=tuple(replace(series_of(frame, c, found.first, found.last), scheme=SCHEME) for c in present),
+        trends=tuple(r for r in theme_rows if isinstance(r, TrendRow)),
+        comparisons=tuple(r for r in theme_rows if isinstance(r, ComparisonRow)),
+        bends=tuple(r for r in theme_rows if isinstance(r, BendRow)),
+        nl_dataset=nl_now.dataset if nl_now else None,
+        nl_year=nl_now.year if nl_now else None,
+        illustrative=any(is_illustrative(d) for d in datasets),
+    )
