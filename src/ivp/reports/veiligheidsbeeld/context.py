@@ -183,7 +183,7 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
             )
         )
     areas = area_mod.build_areas(
-        store, ws.gemeente, ws.min_inwoners, obs_totals=obs, threshold=ws.onthul_drempel
+        store, ws.gemeente, ws.min_inwoners, obs_totals=obs, threshold=ws.onthul_drempel, nuisance=True
     )
     intro_path = ws.teksten / "inleiding.md"
     nl_now = nl.get(year_b)
