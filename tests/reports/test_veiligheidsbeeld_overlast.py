@@ -8,6 +8,7 @@ import csv
 import io
 import math
 import re
+import statistics
 import subprocess
 from pathlib import Path
 
@@ -42,17 +43,20 @@ COUNTS = {
 TITLE = "Overlastregistraties van de politie"
 
 
-def _nuisance_csv(path: Path) -> Path:
+def _nuisance_csv(path: Path, years: list[int] = YEARS) -> Path:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(["gemeentecode", "code", "jaar", "aantal"])
         for code, values in COUNTS.items():
             for year, value in zip(YEARS, values, strict=True):
-                writer.writerow([OWN, code, year, value])
+                if year in years:
+                    writer.writerow([OWN, code, year, value])
     return path
 
 
-def _workspace(root: Path, shared: Path, nuisance_name: str | None) -> tuple[Workspace, ReportContext]:
+def _workspace(
+    root: Path, shared: Path, nuisance_name: str | None, years: list[int] = YEARS
+) -> tuple[Workspace, ReportContext]:
     folder, population = write_synthetic(shared, root / "bron")
     ws = Workspace.create(root / "werkmap", OWN, "Synthetica")
     with Store(ws.store_path) as store:
@@ -61,7 +65,7 @@ def _workspace(root: Path, shared: Path, nuisance_name: str | None) -> tuple[Wor
         if nuisance_name is not None:
             taxonomy = load_taxonomy(ws.root)
             ingest(
-                store, "politie-overlast", str(_nuisance_csv(root / nuisance_name)), gemeente=OWN,
+                store, "politie-overlast", str(_nuisance_csv(root / nuisance_name, years)), gemeente=OWN,
                 taxonomy=taxonomy,
             )  # fmt: skip
             nl = shared / "politie" / "nederland" / "NL_Disorder.csv"
@@ -112,6 +116,8 @@ def test_nuisance_rows_in_their_themes_and_in_the_one_family(
     assert changes["E35"].demonstrable_fdr
     assert changes["E38"].direction == 0
     assert {c.scheme for c in block.changes} == {"politie-overlast"}
+    # six years: each series has its own overdispersion; never Poisson, which would make the tests too sure
+    assert {c.dispersion.method for c in block.changes} == {"series"}
     # the comparison with the Netherlands from NL_Disorder.csv (national population = 18 million)
     nl = {c.code: c for c in block.comparisons}
     assert set(nl) == {"E33", "E35", "E38", "M22"}
@@ -243,3 +249,18 @@ def test_without_nuisance_the_report_is_unchanged(without_nuisance: ReportContex
     assert TITLE not in html
     assert "illustratie" not in html
     assert "overlast_vergelijking" not in load_workbook(io.BytesIO(xlsx_writer.render_xlsx(ctx))).sheetnames
+
+
+def test_short_nuisance_series_borrow_the_crime_spread(tmp_path: Path, shared_data: Path) -> None:
+    """Five years of nuisance are too few for their own overdispersion (six are needed): the tests use the
+    median of the report's crime series that have their own estimate, not Poisson."""
+    ctx = _workspace(tmp_path, shared_data, "Overlast.csv", YEARS[1:])[1]
+    block = _theme(ctx, "overlast").nuisance
+    assert block is not None
+    assert {c.dispersion.method for c in block.changes} == {"pooled"}
+    crime = {
+        c.code: c.dispersion.phi for t in ctx.themes for c in t.changes if c.dispersion.method == "series"
+    }
+    assert crime
+    assert block.changes[0].dispersion.phi == pytest.approx(statistics.median(crime.values()))
+    assert block.changes[0].dispersion.phi > 1

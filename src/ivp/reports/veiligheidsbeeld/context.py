@@ -149,7 +149,7 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
     nuisance_codes = sorted({c for t in taxonomy.themes for c in taxonomy.codes_for(t.id, nuisance.SCHEME)})
     found = nuisance.build(
         store, ws.gemeente, nuisance_codes, population, ws.alpha, compare=(year_a, year_b),
-        reeks=opts.reeks, trend_provisional=opts.trend_provisional,
+        reeks=opts.reeks, trend_provisional=opts.trend_provisional, fallback=spread,
     )  # fmt: skip
     if found is not None:
         rows.update(found.rows)  # one family: crime and nuisance together

@@ -11,7 +11,8 @@ municipalities for nuisance: the funnel is CBS crime's only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import statistics
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -25,6 +26,7 @@ from ivp.reports.veiligheidsbeeld.model import (
     ChangeRow,
     ComparisonRow,
     SourceBlock,
+    Spread,
     TrendRow,
     clean_title,
 )
@@ -89,6 +91,26 @@ class Nuisance:
         return any(is_illustrative(d) for d in self.frame["dataset"].unique())
 
 
+def _with_fallback(own: dict[str, Spread], others: Mapping[str, Spread] | None) -> dict[str, Spread]:
+    """Nuisance series are often too short for their own overdispersion (six years are needed). When no
+    nuisance series has its own estimate, :func:`spreads` falls back on Poisson, which makes every test far
+    too sure on real, overdispersed counts. Use instead the median over the report's crime series that have
+    their own estimate (``others``, method ``series``): the same municipality, the same registration
+    process. With neither, Poisson stays, and the report says so (``niet te schatten``).
+
+    >>> own = {"E35": Spread(1.0, 0.0, "poisson", None)}
+    >>> crime = {"1.1.1": Spread(2.0, 8.0, "series", None), "1.2.3": Spread(4.0, 10.0, "series", None)}
+    >>> _with_fallback(own, crime)["E35"]
+    Spread(phi=3.0, df=9.0, method='pooled', outlier_year=None)
+    """
+    estimated = [s for s in (others or {}).values() if s.method == "series"]
+    if not estimated:
+        return own
+    phi = float(statistics.median(s.phi for s in estimated))
+    df = float(statistics.median(s.df for s in estimated))
+    return {code: Spread(phi, df, "pooled", None) if s.method == "poisson" else s for code, s in own.items()}
+
+
 def build(
     store: Store,
     gemeente: str,
@@ -99,6 +121,7 @@ def build(
     compare: tuple[int, int],
     reeks: tuple[int, int] | None,
     trend_provisional: bool,
+    fallback: Mapping[str, Spread] | None = None,
 ) -> Nuisance | None:
     """Every test of every nuisance code in ``codes`` (those of the taxonomy's themes); None when the
     municipality has no nuisance counts for them. The compared years are ``compare`` when both are
@@ -117,7 +140,7 @@ def build(
         first, last = years[0], years[-1]
     loaded = sorted(set(frame["code"]))
     history = list(range(year_b - peers.HISTORY_YEARS + 1, year_b + 1))
-    spread = spreads(frame, loaded, population, {year_a, year_b, *history})
+    spread = _with_fallback(spreads(frame, loaded, population, {year_a, year_b, *history}), fallback)
     nl = peers.nl_rates(store, history, set(frame["dataset"]), measure=MEASURE, scheme=SCHEME)
     rows: dict[str, list[Row]] = {}
     for code in loaded:
