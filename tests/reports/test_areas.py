@@ -17,7 +17,7 @@ from docx import Document
 from openpyxl import Workbook, load_workbook
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from ivp.reports.veiligheidsbeeld import area_render, docx_writer, render
+from ivp.reports.veiligheidsbeeld import area_render, docx_writer, page
 from ivp.reports.veiligheidsbeeld.area_model import AreaSection
 from ivp.reports.veiligheidsbeeld.areas import build_areas
 from ivp.reports.veiligheidsbeeld.context import ReportContext
@@ -207,7 +207,7 @@ def test_rank_interval_in_html_docx_and_xlsx(tmp_path: Path) -> None:
     counts = [float(c) for c in rng.poisson(rng.gamma(4, 0.0125, 30) * np.array(population))]
     areas = _sections(tmp_path, counts, population)
     ctx = _context(areas)
-    html = _text(render.render_html(ctx))
+    html = _text(page.render_html(ctx))
     top = areas[1].ranked[0]
     assert f"{top.rank_text} {top.name}" in html
     assert "Rang (95%-interval)" in html
@@ -310,7 +310,7 @@ def test_suppressed_cells_in_html_docx_xlsx_and_map(tmp_path: Path) -> None:
     population = [1500.0 + 100 * i for i in range(len(SMALL))]
     areas = _sections(tmp_path, SMALL, population, licence=CLOSED, municipal=sum(SMALL) + 7.0)
     ctx = _context(areas)
-    html = _text(render.render_html(ctx))
+    html = _text(page.render_html(ctx))
     assert "niet-openbare bron" in html
     assert "onderdrukt" in html
     hidden = [r for r in areas[1].rows if r.suppressed]

@@ -15,7 +15,7 @@ import pandas as pd
 from docx import Document
 from openpyxl import Workbook
 
-from ivp.reports.veiligheidsbeeld import area_render, render
+from ivp.reports.veiligheidsbeeld import area_render, page
 from ivp.reports.veiligheidsbeeld.area_model import AreaSection
 from ivp.reports.veiligheidsbeeld.areas import build_areas
 from ivp.sources.base import ingest
@@ -127,7 +127,7 @@ def test_nuisance_map_has_one_path_per_area_and_its_title(tmp_path: Path) -> Non
         assert len(re.findall(r"<path\b", svg)) == n
         assert f"Overlastregistraties per {section.level}, Proefstad 2023" in svg
         assert "misdrijven" not in svg
-    html = _text(render.render_html(ctx))
+    html = _text(page.render_html(ctx))
     assert "Misdrijven en overlast per wijk en buurt" in html
     assert "Overlastregistraties per buurt, 2023" in html
     assert "overlastregistraties (politiecode 0.0.0)" in html
@@ -168,7 +168,7 @@ def test_illustrative_dataset_says_so(tmp_path: Path) -> None:
     areas = _areas(tmp_path, name="illustratief_overlast.csv")
     assert all(a.illustrative for a in areas)
     ctx = _context(areas)
-    html = _text(render.render_html(ctx))
+    html = _text(page.render_html(ctx))
     # the chapter's two sections and the buurt table of the appendix
     assert html.count("Illustratieve gegevens, geen echte cijfers van Proefstad.") == len(areas) + 1
     doc = Document()

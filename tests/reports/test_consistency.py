@@ -15,7 +15,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from ivp.reports.veiligheidsbeeld import docx_writer, render, xlsx_writer
+from ivp.reports.veiligheidsbeeld import docx_writer, page, render, xlsx_writer
 from ivp.reports.veiligheidsbeeld.context import (
     ChangeRow,
     ComparisonRow,
@@ -107,7 +107,7 @@ def test_fixture_is_significant_alone_but_not_after_correction() -> None:
 
 
 def test_html_table_sentence_and_summary_agree() -> None:
-    html = render.render_html(_context())
+    html = page.render_html(_context())
     summary = _text(html.split('id="samenvatting"', 1)[1].split("</section>", 1)[0])
     theme = html.split('id="thema-ondermijning"', 1)[1].split("</section>", 1)[0]
     drugs_row = _text(re.search(r"<tr>\s*<th scope=\"row\">Drugshandel.*?</tr>", theme, re.S).group())  # type: ignore[union-attr]
@@ -157,7 +157,7 @@ def test_docx_and_xlsx_use_the_same_rule() -> None:
 
 def test_dates_are_dutch_everywhere() -> None:
     ctx = _context()
-    html = render.render_html(ctx)
+    html = page.render_html(ctx)
     assert "15 augustus 2024; opgehaald 22 november 2026" in html
     assert "2024-08-15" not in html
     doc = Document(io.BytesIO(docx_writer.render_docx(ctx)))
@@ -195,7 +195,7 @@ def test_summary_concerns_one_line_per_type_ranked_top_five() -> None:
         "Soort 6: 4,4 per 1.000 inwoners in 2025; hoger dan vergelijkbare gemeenten (1,0) "
         "en in 2023 hoger dan Nederland (4,5 tegen 1,0)."
     )
-    html = render.render_html(ctx)
+    html = page.render_html(ctx)
     summary = html.split('id="samenvatting"', 1)[1].split("</section>", 1)[0]
     assert _text(summary).count("Soort 6:") == 1
     assert "Gelijk" not in summary

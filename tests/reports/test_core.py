@@ -16,7 +16,7 @@ from ivp.reports.core import templates
 from ivp.reports.core.output import write_report, write_set
 from ivp.reports.core.report import FORMATS, Report, parse_formats
 from ivp.reports.plan import render as plan_render
-from ivp.reports.veiligheidsbeeld import render as vb_render
+from ivp.reports.veiligheidsbeeld import page as vb_page
 from ivp.reports.veiligheidsbeeld.context import build_context
 from ivp.store import Store
 from ivp.workspace import Workspace
@@ -105,7 +105,7 @@ def test_the_veiligheidsbeeld_is_written_by_the_core(demo: Demo, tmp_path: Path)
     paths = write_report(report, ctx, tmp_path, ("xlsx", "html"))
     assert list(paths) == ["html", "xlsx"]
     assert paths["html"].name == f"veiligheidsbeeld-GM0505-{ctx.year_a}-{ctx.year_b}.html"
-    assert paths["html"].read_text(encoding="utf-8") == vb_render.render_html(ctx)
+    assert paths["html"].read_text(encoding="utf-8") == vb_page.render_html(ctx)
     sheets = load_workbook(paths["xlsx"], read_only=True).sheetnames
     assert sheets[:5] == ["vergelijking", "reeksen", "trends", "ombuigingen", "referenties"]
     # the same bytes as `ivp demo` wrote through make_report

@@ -24,7 +24,7 @@ def test_pdf_has_every_chapter(demo: Demo) -> None:
         "Leeswijzer",
         "Vermogenscriminaliteit",
         "Wat zeggen de cijfers?",
-        "Misdrijven per wijk en buurt",
+        "Misdrijven en overlast per wijk en buurt",
         "Documenten en gegevens",
     ):
         assert heading in text, heading

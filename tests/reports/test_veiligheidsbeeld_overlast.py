@@ -17,7 +17,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from ivp.reports.core.output import write_report
-from ivp.reports.veiligheidsbeeld import docx_writer, render, xlsx_writer
+from ivp.reports.veiligheidsbeeld import docx_writer, page, xlsx_writer
 from ivp.reports.veiligheidsbeeld.context import ReportContext, build_context
 from ivp.reports.veiligheidsbeeld.family import row_key
 from ivp.reports.veiligheidsbeeld.model import BendRow, ChangeRow, ComparisonRow, ThemeSection, TrendRow
@@ -147,7 +147,7 @@ def test_nuisance_rows_in_their_themes_and_in_the_one_family(
 
 def test_no_theme_with_data_says_no_figures(with_nuisance: ReportContext) -> None:
     assert all(t.has_figures for t in with_nuisance.themes if t.nuisance is not None)
-    html = render.render_html(with_nuisance)
+    html = page.render_html(with_nuisance)
     text = _text(html)
     for t in with_nuisance.themes:
         chapter = text.split(f"Opgave: {t.opgave}", 1)[1] if t.opgave else text
@@ -156,7 +156,7 @@ def test_no_theme_with_data_says_no_figures(with_nuisance: ReportContext) -> Non
 
 
 def test_html_has_the_nuisance_table_chart_sentences_and_nl(with_nuisance: ReportContext) -> None:
-    html = render.render_html(with_nuisance)
+    html = page.render_html(with_nuisance)
     chapter = html.split('id="thema-overlast"', 1)[1].split('<section id="thema-', 1)[0]
     text = _text(chapter)
     assert f"{TITLE} in Synthetica, 2023 en 2024" in text
@@ -215,7 +215,7 @@ def test_illustrative_nuisance_marks_every_page(
 ) -> None:
     _ws, ctx = _workspace(tmp_path_factory.mktemp("illustratief"), shared_data, "illustratief-overlast.csv")
     assert ctx.illustrative
-    html = render.render_html(ctx)
+    html = page.render_html(ctx)
     assert (
         '@page { @bottom-left { content: "Veiligheidsbeeld · illustratieve gegevens, geen echte cijfers van Synthetica"'
         in html
@@ -245,7 +245,7 @@ def test_without_nuisance_the_report_is_unchanged(without_nuisance: ReportContex
     ctx = without_nuisance
     assert all(t.nuisance is None for t in ctx.themes)
     assert not ctx.illustrative
-    html = render.render_html(ctx)
+    html = page.render_html(ctx)
     assert TITLE not in html
     assert "illustratie" not in html
     assert "overlast_vergelijking" not in load_workbook(io.BytesIO(xlsx_writer.render_xlsx(ctx))).sheetnames

@@ -335,11 +335,10 @@ def narrative_html(theme: ThemeSection, section: str) -> Markup:
 
 
 def template_names(ctx: ReportContext) -> Mapping[str, object]:
-    """What the template uses besides ``ctx`` and ``css``: texts, charts and maps of this context."""
-    from ivp.reports.veiligheidsbeeld import nuisance_render  # it builds on this module
-
+    """What the template uses besides ``ctx`` and ``css`` for crime, areas and texts; the nuisance names are
+    added by :func:`ivp.reports.veiligheidsbeeld.page.template_names` (nuisance_render builds on this
+    module, so this module does not import it)."""
     return {
-        **nuisance_render.template_names(ctx),
         "crime_source": crime_source(ctx),
         "comparison_source": comparison_source(ctx),
         "change_sentence": lambda r: change_text(ctx, r),
@@ -358,11 +357,6 @@ def template_names(ctx: ReportContext) -> Mapping[str, object]:
         "area_map": lambda a: map_svg(ctx, a),
         "narrative": narrative_html,
     }
-
-
-def render_html(ctx: ReportContext) -> str:
-    """Return the whole report as one self-contained HTML page (CSS and SVG inline)."""
-    return templates.render_html(TEMPLATE, ctx, template_names(ctx))
 
 
 def section_title(section: str, naam: str) -> str:

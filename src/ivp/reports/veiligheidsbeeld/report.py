@@ -9,7 +9,7 @@ from pathlib import Path
 from ivp.lib.i18n import _
 from ivp.reports.core.output import write_report
 from ivp.reports.core.report import FORMATS, Report
-from ivp.reports.veiligheidsbeeld import docx_writer, render, xlsx_writer
+from ivp.reports.veiligheidsbeeld import docx_writer, page, render, xlsx_writer
 from ivp.reports.veiligheidsbeeld.context import Options, ReportContext, build_context
 from ivp.store import Store
 from ivp.workspace import Workspace
@@ -25,7 +25,7 @@ REPORT: Report[ReportContext] = Report(
     title=_("Veiligheidsbeeld"),
     template=render.TEMPLATE,
     stem=output_stem,
-    names=render.template_names,
+    names=page.template_names,
     docx=docx_writer.render_docx,
     xlsx=xlsx_writer.render_xlsx,
 )
