@@ -96,6 +96,16 @@ _file_command("geo", _("Laad grenzen van gemeenten, wijken of buurten (GeoJSON o
 _file_command("politie-overlast", _("Laad overlastregistraties van de politie (csv of xlsx)."))
 _file_command("politie-incidenten", _("Laad een incidentexport van de politie (csv of xlsx)."))
 _file_command(
+    "meldpunt", _("Laad meldingen van het meldpunt: eigen cijfers, Fixi- of Signalen-export (csv of xlsx).")
+)
+_file_command(
+    "reeks",
+    _(
+        "Laad reeksen uit eigen registraties of onderzoek (csv of xlsx): per indicator, gebied en periode een "
+        "waarde, met eenheid, thema en bron."
+    ),
+)
+_file_command(
     "politie-landelijk", _("Laad een landelijke reeks van de politie (NL_Crime.csv, NL_Disorder.csv).")
 )
 

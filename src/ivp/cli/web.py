@@ -1,5 +1,5 @@
-"""Commands of the web platform: serve, import-meldingen, open311 key create, and ``manage`` for Django's
-management commands (e.g. ``ivp_bewaartermijn``)."""
+"""Commands of the web platform: serve, import-meldingen, meldpunt-cijfers, open311 key create, and ``manage``
+for Django's management commands (e.g. ``ivp_bewaartermijn``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ivp.cli._common import command, group, setup_web, workspace_option
+from ivp.cli._common import cli_actor, command, group, setup_web, workspace_option
 from ivp.lib.errors import ConfigError
 from ivp.lib.i18n import _
 
@@ -126,6 +126,63 @@ def import_meldingen(file: Path, workspace: Path | None) -> None:
     )
 
 
+@command(
+    "meldpunt-cijfers",
+    help=_(
+        "Schrijf de meldingen van het meldpunt als aantallen per categorie, buurt en maand (csv, zonder "
+        "persoonsgegevens; de lopende maand telt niet mee) en laad ze met --laden in de werkmap."
+    ),
+)
+@click.option(
+    "--naar",
+    "target",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_("Het csv-bestand dat geschreven wordt (de naam is ook de naam van de gegevensset)."),
+)
+@click.option("--laden", is_flag=True, help=_("Laad het bestand daarna in de werkmap (ivp ingest meldpunt)."))
+@workspace_option
+def meldpunt_cijfers(target: Path, laden: bool, workspace: Path | None) -> None:
+    ws = setup_web(workspace)
+    if laden and ws is None:
+        raise click.ClickException(
+            _("--laden heeft een werkmap nodig: geef -w WERKMAP of zet IVP_WORKSPACE.")
+        )
+    _migrate()
+    from ivp.lib.files import write_atomic
+    from ivp.web.meldingen import cijfers as meldpunt
+
+    cijfers = meldpunt.meldpunt_cijfers(cli_actor())
+    if not cijfers.rows:
+        raise click.ClickException(
+            _("Er zijn geen meldingen van vóór {until}; er is niets geschreven.").format(
+                until=cijfers.until.isoformat()
+            )
+        )
+    # With a BOM, so Excel reads the names as UTF-8; the adapter accepts it either way.
+    write_atomic(target, "\ufeff" + meldpunt.to_csv(cijfers))
+    click.echo(
+        _("{path}: {rows} rijen, {n} meldingen van vóór {until}.").format(
+            path=target, rows=len(cijfers.rows), n=cijfers.total, until=cijfers.until.isoformat()
+        )
+    )
+    if laden and ws is not None:
+        from ivp.lib.fmt import number
+        from ivp.sources.base import ingest
+        from ivp.store import Store
+        from ivp.themes import load_taxonomy
+
+        with Store(ws.store_path) as store:
+            result = ingest(
+                store, "meldpunt", str(target), gemeente=ws.gemeente, taxonomy=load_taxonomy(ws.root)
+            )
+        click.echo(
+            _("Geladen in de werkmap: {dataset}, {rows} rijen ({action}).").format(
+                dataset=result.dataset, rows=number(result.row_count), action=result.action
+            )
+        )
+
+
 @group("open311", help=_("Beheer van apps die via Open311 melden."))
 def open311() -> None:
     pass
@@ -169,4 +226,4 @@ def manage(args: tuple[str, ...], workspace: Path | None) -> None:
     execute_from_command_line(["ivp manage", *args])
 
 
-COMMANDS: list[click.Command] = [serve, import_meldingen, open311, manage]
+COMMANDS: list[click.Command] = [serve, import_meldingen, meldpunt_cijfers, open311, manage]

@@ -382,9 +382,13 @@ def _area(value: str, index: AreaIndex, gemeente: str) -> str | None:
 
 
 def _check_duplicates(table: Table, rows: pd.DataFrame, fields: dict[str, str]) -> None:
-    """Refuse an aggregated file that counts the same category, area and month twice."""
-    area_text = table.frame[fields["area"]].str.strip() if fields["area"] else ""
-    keys = rows[["category", "year", "month"]].assign(area=rows["area"].fillna(area_text))
+    """Refuse an aggregated file that counts the same category, area and month twice.
+
+    The area as written: two rows whose different area texts resolve to one buurt (a code and a name) are
+    distinct meldingen and are added up.
+    """
+    area_text = table.frame[fields["area"]].str.strip().str.upper() if fields["area"] else ""
+    keys = rows[["category", "year", "month"]].assign(area=area_text)
     dup = keys.duplicated(keep=False)
     if not dup.any():
         return

@@ -43,3 +43,16 @@ def shows_buurt(user: Any) -> bool:
     undo the suppression. Behandelaars keep the buurt of the meldingen they handle.
     """
     return not permissions.can_export(user)
+
+
+def check_can_export_statistics(actor: Any) -> None:
+    """Allow the meldpunt's counts per category, buurt and month (``cijfers``), else raise 403.
+
+    The same people who may export meldingen (``permissions.can_export``: analist, beheerder), and the local
+    operator of a CLI command (an actor name ``cli:<login>`` from ``ivp.cli._common.cli_actor``: who runs the
+    command on the server already holds the database).
+    """
+    if isinstance(actor, str) and (actor == "cli" or actor.startswith("cli:")):
+        return
+    if not permissions.can_export(actor):
+        raise PermissionDenied
