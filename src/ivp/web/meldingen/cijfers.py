@@ -85,17 +85,7 @@ def meldpunt_cijfers(actor: Any, *, until: dt.date | None = None) -> Cijfers:
             g["maand"],
         )
         counts[key] = counts.get(key, 0) + g["aantal"]
-    rows = [
-        Row(
-            g["categorie__naam"],
-            g["categorie__slug"],
-            g["buurt_code"] or "",
-            g["jaar"],
-            g["maand"],
-            g["aantal"],
-        )
-        for g in grouped
-    ]
+    rows = [Row(*key, aantal) for key, aantal in sorted(counts.items(), key=lambda item: item[0][1:])]
     result = Cijfers(rows, until)
     audit.record(
         actor,
