@@ -51,7 +51,7 @@ def _seed(actors: dict[str, Any]) -> None:
 
 def test_counts_per_category_buurt_and_month(actors: dict[str, Any]) -> None:
     _seed(actors)
-    result = cijfers.meldpunt_cijfers(actors["analist"])
+    result = cijfers.meldpunt_cijfers("cli:beheer")
     assert [(r.categorie_code, r.gebied, r.jaar, r.maand, r.aantal) for r in result.rows] == [
         ("overlast-jeugd", "", 2024, 3, 1),
         ("overlast-jeugd", "BU05050300", 2024, 2, 1),
@@ -62,14 +62,30 @@ def test_counts_per_category_buurt_and_month(actors: dict[str, Any]) -> None:
     assert result.total == 5
     assert result.until == cijfers.start_of_month()
     event = AuditEvent.objects.get(object_type="meldpunt_cijfers")
-    assert (event.actor, event.action, event.role) == (actors["analist"], "export", "analist")
-    assert event.after == {"rijen": 4, "meldingen": 5, "tot": result.until.isoformat()}
+    assert (event.actor, event.actor_name, event.action) == (None, "cli:beheer", "export")
+    assert event.after == {"rijen": 4, "meldingen": 5, "tot": result.until.isoformat(), "per_buurt": True}
     text = cijfers.to_csv(result)
     assert text.splitlines()[0] == "categorie;categorie_code;gebied;jaar;maand;aantal"
     assert "Overlast jeugd;overlast-jeugd;BU05050300;2024;2;1" in text.splitlines()
     assert "Voorstraat" not in text  # the factory's text and street never leave the app
-    earlier = cijfers.meldpunt_cijfers(actors["beheerder"], until=dt.date(2024, 2, 1))
+    earlier = cijfers.meldpunt_cijfers("cli:beheer", until=dt.date(2024, 2, 1))
     assert earlier.total == 2
+
+
+@pytest.mark.parametrize("who", ["analist", "beheerder"])
+def test_staff_who_may_export_get_sums_over_all_buurten(actors: dict[str, Any], who: str) -> None:
+    """ADR 0009: roles with statistics get no exact counts per buurt, only what they may count anyway."""
+    _seed(actors)
+    result = cijfers.meldpunt_cijfers(actors[who])
+    assert [(r.categorie_code, r.gebied, r.jaar, r.maand, r.aantal) for r in result.rows] == [
+        ("overlast-jeugd", "", 2024, 2, 1),
+        ("overlast-jeugd", "", 2024, 3, 2),
+        ("straatintimidatie", "", 2024, 1, 2),
+    ]
+    event = AuditEvent.objects.get(object_type="meldpunt_cijfers")
+    assert (event.actor, event.role) == (actors[who], who)
+    assert event.after is not None
+    assert event.after["per_buurt"] is False
 
 
 @pytest.mark.parametrize("who", ["outsider", "owner", "member", "nobody"])

@@ -2,7 +2,8 @@
 
 The rows are the aggregated shape the ``meldpunt`` source adapter reads (``ivp.sources.meldpunt``, shape a):
 ``categorie`` (name), ``categorie_code`` (the category's slug), ``gebied`` (the melding's buurt code; for a
-melding without one, e.g. imported from Fixi, its area name, which the adapter resolves; else empty), ``jaar``, ``maand`` (of ``aangemaakt`` in Europe/Amsterdam) and ``aantal``. Only counts
+melding without one, e.g. imported from Fixi, its area name, which the adapter resolves; else empty; always
+empty for a staff user, ADR 0009), ``jaar``, ``maand`` (of ``aangemaakt`` in Europe/Amsterdam) and ``aantal``. Only counts
 leave the app: no ids, texts, streets, coordinates or reporters. The current month is left out by default
 (``until``), so no incomplete month is stored as if it were complete. Every export is audited.
 """
@@ -22,7 +23,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from ivp.web.audit import services as audit
 from ivp.web.audit.services import Action
 from ivp.web.meldingen.models import Melding
-from ivp.web.meldingen.permissions import check_can_export_statistics
+from ivp.web.meldingen.permissions import check_can_export_statistics, statistics_show_buurt
 
 TZ = zoneinfo.ZoneInfo("Europe/Amsterdam")
 HEADER = ("categorie", "categorie_code", "gebied", "jaar", "maand", "aantal")
@@ -62,8 +63,11 @@ def meldpunt_cijfers(actor: Any, *, until: dt.date | None = None) -> Cijfers:
     """Count meldingen per category, buurt and month of ``aangemaakt`` before ``until`` (the 1st of a month).
 
     ``actor`` is a staff user who may export (403 otherwise) or the CLI's operator name; audited as an export.
+    Only the operator's counts are split by buurt; a staff user's have an empty ``gebied`` (the sums over all
+    buurten, ADR 0009; :func:`~ivp.web.meldingen.permissions.statistics_show_buurt`).
     """
     check_can_export_statistics(actor)
+    per_buurt = statistics_show_buurt(actor)
     until = until or start_of_month()
     if until.day != 1:
         raise ValueError(f"until must be the first day of a month, not {until.isoformat()}")
@@ -80,7 +84,7 @@ def meldpunt_cijfers(actor: Any, *, until: dt.date | None = None) -> Cijfers:
         key = (
             g["categorie__naam"],
             g["categorie__slug"],
-            g["buurt_code"] or g["buurt_naam"] or "",
+            (g["buurt_code"] or g["buurt_naam"] or "") if per_buurt else "",
             g["jaar"],
             g["maand"],
         )
@@ -92,7 +96,12 @@ def meldpunt_cijfers(actor: Any, *, until: dt.date | None = None) -> Cijfers:
         Action.EXPORT,
         "meldpunt_cijfers",
         "",
-        after={"rijen": len(rows), "meldingen": result.total, "tot": until.isoformat()},
+        after={
+            "rijen": len(rows),
+            "meldingen": result.total,
+            "tot": until.isoformat(),
+            "per_buurt": per_buurt,
+        },
         detail="meldingen per categorie, buurt en maand",
     )
     return result

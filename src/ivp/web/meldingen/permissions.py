@@ -45,14 +45,27 @@ def shows_buurt(user: Any) -> bool:
     return not permissions.can_export(user)
 
 
+def is_local_operator(actor: Any) -> bool:
+    """The operator of a CLI command on the server (actor name ``cli`` or ``cli:<login>``, from
+    ``ivp.cli._common.cli_actor``): who runs it there already holds the database."""
+    return isinstance(actor, str) and (actor == "cli" or actor.startswith("cli:"))
+
+
 def check_can_export_statistics(actor: Any) -> None:
-    """Allow the meldpunt's counts per category, buurt and month (``cijfers``), else raise 403.
+    """Allow the meldpunt's counts per category and month (``cijfers``), else raise 403.
 
     The same people who may export meldingen (``permissions.can_export``: analist, beheerder), and the local
-    operator of a CLI command (an actor name ``cli:<login>`` from ``ivp.cli._common.cli_actor``: who runs the
-    command on the server already holds the database).
+    operator of a CLI command.
     """
-    if isinstance(actor, str) and (actor == "cli" or actor.startswith("cli:")):
-        return
-    if not permissions.can_export(actor):
+    if not is_local_operator(actor) and not permissions.can_export(actor):
         raise PermissionDenied
+
+
+def statistics_show_buurt(actor: Any) -> bool:
+    """Whether the counts ``actor`` exports are split by buurt: for the local operator only.
+
+    ADR 0009: the roles that get statistics (analist, beheerder) get small counts per buurt only protected,
+    and may count only sums over all buurten; exact counts per buurt, which the store needs (the reports
+    protect what they publish), leave the app only through the operator's ``ivp meldpunt-cijfers``.
+    """
+    return is_local_operator(actor)
