@@ -312,3 +312,11 @@ def test_ivp_ingest_meldpunt_in_a_workspace(workspace: Workspace, tmp_path: Path
     assert "meldpunt.csv: 2 rijen geladen." in result.output
     with Store(workspace.store_path, read_only=True) as store:
         assert _rows(store) == [("overlast-jeugd", "GM0505", 2024, 1, 2.0)]
+
+
+def test_a_web_app_slug_is_kept_as_it_is(seeded: Store, tmp_path: Path) -> None:
+    """Any code the web app's Category.slug accepts (up to 50 characters, capitals, _) is stored unchanged."""
+    code = "Eigen_Categorie-" + "x" * 34
+    rows = [["categorie", "categorie_code", "jaar", "maand", "aantal"], ["Eigen", code, "2024", "1", "2"]]
+    ingest(seeded, ID, str(write_csv(tmp_path / "m.csv", rows)), gemeente="GM0505")
+    assert _rows(seeded) == [(code, "GM0505", 2024, 1, 2.0)]

@@ -72,6 +72,8 @@ _ISO = re.compile(
     r"(?:[ T](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?)?"
     r"\s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?$"
 )
+#: A category code: what the web app's ``Category.slug`` (a Django SlugField) accepts.
+_CODE = r"[-A-Za-z0-9_]{1,50}"
 _DUTCH = re.compile(
     r"^(?P<d>\d{1,2})[-/](?P<m>\d{1,2})[-/](?P<y>\d{4})(?:\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?$"
 )
@@ -229,12 +231,12 @@ def _aggregated(table: Table, shape: Shape) -> Counted:
     code = (
         frame[shape.code].where(frame[shape.code] != "", title.map(slug)) if shape.code else title.map(slug)
     )
-    bad_code = code.map(lambda c: slug(c) != c or not c)
+    bad_code = ~code.str.fullmatch(_CODE)
     if bad_code.any():
         line = first_line(bad_code)
         raise fail_at(
             "invalid_code",
-            _("categoriecode '{value}' is geen code (kleine letters, cijfers en streepjes).").format(
+            _("categoriecode '{value}' is geen code (letters zonder accenten, cijfers, - en _).").format(
                 value=code[line]
             ),
             table,
@@ -371,8 +373,10 @@ def _areas(values: pd.Series, index: AreaIndex, gemeente: str) -> tuple[pd.Serie
 
 
 def _area(value: str, index: AreaIndex, gemeente: str) -> str | None:
+    # A CBS code, else a buurt, else a wijk name within the municipality. Not the resolver's 'gebied' slot,
+    # which tries municipality names of the whole country first (a wijk named like another municipality).
     try:
-        resolution = resolve(index, pd.DataFrame({"gebied": [value]}), gemeente=gemeente)
+        resolution = resolve(index, pd.DataFrame({"buurt": [value], "wijk": [value]}), gemeente=gemeente)
     except AmbiguousRegionError:
         return None  # a name that fits several areas counts in the total only
     code = resolution.code.iloc[0]
