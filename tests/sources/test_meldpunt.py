@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections import Counter
 from pathlib import Path
 
@@ -320,3 +321,19 @@ def test_a_web_app_slug_is_kept_as_it_is(seeded: Store, tmp_path: Path) -> None:
     rows = [["categorie", "categorie_code", "jaar", "maand", "aantal"], ["Eigen", code, "2024", "1", "2"]]
     ingest(seeded, ID, str(write_csv(tmp_path / "m.csv", rows)), gemeente="GM0505")
     assert _rows(seeded) == [(code, "GM0505", 2024, 1, 2.0)]
+
+
+def test_fixi_xlsx_with_date_cells(seeded: Store, tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        list(FIXI),
+        ["1", "Zwerfafval", "", "app", dt.datetime(2024, 5, 31, 23, 59), "Zuidendijk"],
+        ["2", "Zwerfafval", "", "app", dt.date(2024, 6, 1), "Zuidendijk"],
+    ]
+    path = write_xlsx(tmp_path / "fixi.xlsx", {"Meldingen": rows})
+    ingest(seeded, ID, str(path), gemeente="GM0505")
+    assert _rows(seeded) == [
+        ("zwerfafval", "BU05050300", 2024, 5, 1.0),
+        ("zwerfafval", "BU05050300", 2024, 6, 1.0),
+        ("zwerfafval", "GM0505", 2024, 5, 1.0),
+        ("zwerfafval", "GM0505", 2024, 6, 1.0),
+    ]
