@@ -9,11 +9,13 @@ Three shapes, csv (``;`` or ``,``, UTF-8 with or without BOM) or xlsx, recognise
     ``regionName`` (as ``katwijk_fixi_2017_2025.csv``); read are ``categoryName``, ``created`` and
     ``regionName``.
 (c) **Signalen** export (Amsterdam's open-source system), one row per signal. Confirmed in the Signalen
-    sources (Amsterdam/signals ``Location`` model; delta10/signalen-bi, which replicates its csv export):
-    ``created_at``; the category as ``sub_category``/``main_category`` (names) or ``Sub``/``Main`` (names or
-    slugs, the ML export), else ``category``; the location's ``area_code`` and ``area_name``. Signalen's
-    ``buurt_code`` (4 characters, Amsterdam's own) and ``stadsdeel`` (a letter) are not CBS codes and are
-    not read; nor are coordinates.
+    sources: ``created_at``, ``main_category`` and ``sub_category`` (category names; delta10/signalen-bi,
+    which replicates Signalen's exports), ``Main`` and ``Sub`` (its ML export), the location's ``area_code``
+    and ``area_name`` (Amsterdam/signals ``Location`` model). The first present of ``sub_category``, ``Sub``,
+    ``sub_slug``, ``category``, ``main_category``, ``Main``, ``main_slug`` is the category (``sub_slug``,
+    ``main_slug`` and ``category`` are accepted, not confirmed as csv columns); ``area_code`` when it is a
+    CBS code, else ``area_name``, is the area. Signalen's ``buurt_code`` (4 characters, Amsterdam's own)
+    and ``stadsdeel`` (a letter) are not CBS codes and are not read; nor are coordinates.
 
 Stored (the contract of issue 13, deliverable 4): observations with measure ``meldpunt_meldingen``, scheme
 ``meldpunt``, category = slug, grain ``maand``, status ``definitief``; one row per category x month at the
