@@ -15,8 +15,9 @@ from ivp.sources.base import area_index, ingest
 from ivp.sources.politie import read_table
 from ivp.sources.regions import AreaIndex, resolve
 from ivp.store import Batch, Provenance, Store
+from ivp.store.batch import TABLE_COLUMNS
 
-TABLES = ("sources", "source_history", "regions", "population", "categories", "observations", "incidents")
+TABLES = ("sources", "source_history", *TABLE_COLUMNS)
 
 #: A few real region codes and names of the CBS 2024 division (Dordrecht) and Groningen.
 REGIONS = [

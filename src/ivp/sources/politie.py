@@ -145,8 +145,10 @@ def _csv_rows(data: bytes, file: str) -> list[tuple[int, list[str]]]:
         if exc.code != "encoding":
             raise
         raise _locate_encoding_error(data, exc) from None
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max([",", ";", "\t"], key=first_line.count)
+    # The separator is the one the header has most of: look past title rows above it (a title such as
+    # "Illustratieve gegevens, geen echte cijfers" has a comma, a ';' header has many semicolons).
+    head = [line for line in text.splitlines()[:_HEADER_SEARCH_ROWS] if line.strip()] or [""]
+    delimiter = max([",", ";", "\t"], key=lambda d: max(line.count(d) for line in head))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[str]]] = []
     line = 0
@@ -190,8 +192,10 @@ def _csv_rows(data: bytes, file: str) -> list[tuple[int, list[str]]]:
 def _locate_encoding_error(data: bytes, exc: InputError) -> InputError:
     """Name the record and column of the first byte that is not UTF-8 (parsing the text as Latin-1)."""
     text = data.removeprefix(b"\xef\xbb\xbf").decode("latin-1")
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max([",", ";", "\t"], key=first_line.count)
+    # The separator is the one the header has most of: look past title rows above it (a title such as
+    # "Illustratieve gegevens, geen echte cijfers" has a comma, a ';' header has many semicolons).
+    head = [line for line in text.splitlines()[:_HEADER_SEARCH_ROWS] if line.strip()] or [""]
+    delimiter = max([",", ";", "\t"], key=lambda d: max(line.count(d) for line in head))
     header: list[str] = []
     for line, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1):
         if line == 1:

@@ -19,6 +19,10 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "incident_id", "scheme", "category", "category_label", "begin_at", "end_at", "reported_at",
         "x_rd", "y_rd", "lon", "lat", "gemeente_name", "wijk_name", "buurt_name", "region",
     ),
+    "indicators": (
+        "indicator", "name", "theme", "unit", "region", "grain", "period", "period_start", "period_end",
+        "value", "lower", "upper", "n", "source", "licence", "definition", "status",
+    ),
 }  # fmt: skip
 
 

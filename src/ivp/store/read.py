@@ -61,6 +61,11 @@ INCIDENT_COLUMNS = (
     "x_rd", "y_rd", "lon", "lat", "gemeente_name", "wijk_name", "buurt_name", "region",
     "source_id", "dataset",
 )  # fmt: skip
+#: Columns of :func:`indicators`, in order.
+INDICATOR_COLUMNS = (
+    "indicator", "name", "theme", "unit", "region", "grain", "period", "period_start", "period_end",
+    "value", "lower", "upper", "n", "source", "licence", "definition", "status", "source_id", "dataset",
+)  # fmt: skip
 #: Columns of :func:`areas_of`, in order.
 AREA_COLUMNS = ("code", "level", "name", "parent", "geometry")
 
@@ -312,6 +317,37 @@ def incidents(
     )
 
 
+# -- municipal registers -----------------------------------------------------------------------------
+
+
+def indicators(
+    store: Store,
+    *,
+    regions: Sequence[str] | None = None,
+    themes: Sequence[str] | None = None,
+    ids: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Rows of the municipal registers loaded with ``ivp ingest reeks``, as loaded.
+
+    Filters (optional, AND): ``regions`` (exact codes), ``themes`` (theme ids), ``ids`` (indicator ids).
+    Columns: :data:`INDICATOR_COLUMNS`; ``period_start``/``period_end`` as datetime64, ``value``,
+    ``lower``, ``upper``, ``n`` as float (NaN when not given), text columns None when not given; ordered
+    by theme, indicator, region, period_start.
+    """
+    where = _Where()
+    where.add_in("region", regions)
+    where.add_in("theme", themes)
+    where.add_in("indicator", ids)
+    columns = ", ".join(INDICATOR_COLUMNS)
+    frame = store.query(
+        f"SELECT {columns} FROM indicators {where.sql()} ORDER BY theme, indicator, region, period_start",
+        where.params,
+    )
+    frame["period_start"] = pd.to_datetime(frame["period_start"])
+    frame["period_end"] = pd.to_datetime(frame["period_end"])
+    return frame.astype({"value": "float64", "lower": "float64", "upper": "float64", "n": "float64"})
+
+
 # -- provenance ---------------------------------------------------------------------------------------
 
 
@@ -366,7 +402,9 @@ def provenance(store: Store) -> tuple[SourceRecord, ...]:
                list(DISTINCT year ORDER BY year) FILTER (WHERE provisional) AS provisional
         FROM (SELECT source_id, dataset, year, status = 'voorlopig' AS provisional FROM observations
               UNION ALL
-              SELECT source_id, dataset, year, false FROM population)
+              SELECT source_id, dataset, year, false FROM population
+              UNION ALL
+              SELECT source_id, dataset, year(period_start), status = 'voorlopig' FROM indicators)
         GROUP BY source_id, dataset
         """
     )

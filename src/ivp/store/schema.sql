@@ -97,6 +97,30 @@ CREATE TABLE IF NOT EXISTS incidents (
     dataset     VARCHAR NOT NULL
 );
 
+-- Municipal registers as series (``ivp ingest reeks``): one row per indicator x region x period. An
+-- indicator's name, theme and unit are repeated on each of its rows (the adapter checks they agree).
+CREATE TABLE IF NOT EXISTS indicators (
+    indicator    VARCHAR NOT NULL,   -- the file's id, a slug: 'veilig-thuis-meldingen'
+    name         VARCHAR NOT NULL,
+    theme        VARCHAR NOT NULL,   -- a theme id of the taxonomy: 'kwetsbare_personen'
+    unit         VARCHAR NOT NULL,   -- 'aantal' | 'percentage' | 'rapportcijfer' | 'euro' | 'per_1000'
+    region       VARCHAR NOT NULL,   -- CBS code: 'GM0505', 'WK050501', 'BU05050100'
+    grain        VARCHAR NOT NULL,   -- 'jaar' | 'kwartaal' | 'maand' | 'periode' (a date range)
+    period       VARCHAR NOT NULL,   -- canonical: '2023', '2023-K2', '2023-05', '2023-01-01/2023-06-30'
+    period_start DATE NOT NULL,
+    period_end   DATE NOT NULL,      -- inclusive
+    value        DOUBLE NOT NULL,
+    lower        DOUBLE,             -- the source's 95% interval, when it gives one
+    upper        DOUBLE,
+    n            DOUBLE,             -- sample size (surveys), when given
+    source       VARCHAR NOT NULL,   -- the file's 'bron': who keeps the register
+    licence      VARCHAR,
+    definition   VARCHAR,
+    status       VARCHAR NOT NULL,   -- 'definitief' | 'voorlopig'
+    source_id    VARCHAR NOT NULL,
+    dataset      VARCHAR NOT NULL
+);
+
 -- One row per region code, merged over the datasets that describe it (names and hierarchy from CBS
 -- tables, geometry from boundary files, older divisions beside the current one). Per code the name comes
 -- from the newest division (undated counts as newest), a CBS table before a boundary file; the geometry

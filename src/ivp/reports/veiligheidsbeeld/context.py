@@ -24,7 +24,7 @@ from ivp.lib.errors import IvpError
 from ivp.lib.i18n import _
 from ivp.reports.naming import municipality_name
 from ivp.reports.veiligheidsbeeld import areas as area_mod
-from ivp.reports.veiligheidsbeeld import family, nuisance, peers
+from ivp.reports.veiligheidsbeeld import family, indicators, nuisance, peers
 from ivp.reports.veiligheidsbeeld.changes import (
     CHANGE_LABELS,
     COMPARISON_LABELS,
@@ -42,6 +42,7 @@ from ivp.reports.veiligheidsbeeld.model import (
     ComparisonRow,
     Options,
     ReportContext,
+    Row,
     SeriesPoint,
     SizeGroup,
     SourceRow,
@@ -130,9 +131,9 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
     group = peers.size_group(store, ws.gemeente, year_b, population)
     panel = peers.panel(store, ws.gemeente, group, history) if group else None
     full_years = (int(all_obs["year"].min()), int(all_obs["year"].max()))
-    rows: dict[str, list[ChangeRow | ComparisonRow | TrendRow | BendRow]] = {}
+    rows: dict[str, list[Row]] = {}
     for code in all_codes:
-        code_rows: list[ChangeRow | ComparisonRow | TrendRow | BendRow] = []
+        code_rows: list[Row] = []
         change = change_row(all_obs, code, year_a, year_b, population, ws.alpha, spread[code])
         if change is not None:
             code_rows.append(change)
@@ -152,7 +153,12 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
         reeks=opts.reeks, trend_provisional=opts.trend_provisional, fallback=spread,
     )  # fmt: skip
     if found is not None:
-        rows.update(found.rows)  # one family: crime and nuisance together
+        rows.update(found.rows)  # one family: crime, nuisance and the registers together
+    registers, register_rows = indicators.build(
+        store, ws.gemeente, population, ws.alpha, compare=(year_a, year_b), threshold=ws.onthul_drempel,
+        trend_provisional=opts.trend_provisional, fallback=spread,
+    )  # fmt: skip
+    rows.update(register_rows)
     corrected, test_family = family.correct(rows, ws.alpha)
 
     view = obs[(obs["year"] >= min(first, year_a)) & (obs["year"] <= max(last, year_b))]
@@ -180,6 +186,7 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
                 nuisance=None
                 if found is None
                 else nuisance.block(found, taxonomy.codes_for(theme.id, nuisance.SCHEME), corrected),
+                indicators=tuple(indicators.corrected(i, corrected) for i in registers.get(theme.id, [])),
             )
         )
     areas = area_mod.build_areas(
@@ -211,7 +218,8 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
         recent_years=RECENT_YEARS,
         trend_provisional=opts.trend_provisional,
         illustrative=any(nuisance.is_illustrative(d) for d in obs["dataset"].unique())
-        or any(t.nuisance is not None and t.nuisance.illustrative for t in drafts),
+        or any(t.nuisance is not None and t.nuisance.illustrative for t in drafts)
+        or any(i.illustrative for t in drafts for i in t.indicators),
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from ivp.lib import fmt
 from ivp.lib.i18n import _
 from ivp.reports.core import word
-from ivp.reports.veiligheidsbeeld import area_render, nuisance_render, render
+from ivp.reports.veiligheidsbeeld import area_render, indicator_render, nuisance_render, render
 from ivp.reports.veiligheidsbeeld.context import TEXT_SECTIONS, ReportContext, ThemeSection
 from ivp.reports.wijkscan.raster import svg_to_png
 
@@ -35,6 +35,7 @@ def render_docx(ctx: ReportContext) -> bytes:
             continue
         items = [render.change_text(ctx, c) for c in theme.changes if c.demonstrable_fdr]
         items += nuisance_render.summary_lines(ctx, theme)
+        items += indicator_render.summary_lines(ctx, theme)
         for text in items or [
             _("Geen aantoonbare veranderingen tussen {a} en {b}.").format(a=ctx.year_a, b=ctx.year_b)
         ]:
@@ -107,6 +108,7 @@ def render_docx(ctx: ReportContext) -> bytes:
             for cmp in theme.comparisons:
                 doc.add_paragraph(render.reference_text(ctx, cmp), style="List Bullet")
         nuisance_render.add_docx(doc, ctx, theme)
+        indicator_render.add_docx(doc, ctx, theme)
         for section in TEXT_SECTIONS[1:]:
             _narrative(doc, ctx, theme, section)
     area_render.add_docx(doc, ctx)

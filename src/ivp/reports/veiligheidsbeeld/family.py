@@ -25,20 +25,22 @@ from ivp.reports.veiligheidsbeeld.model import (
     ChangeRow,
     ComparisonRow,
     Family,
+    LevelRow,
+    Row,
     SourceBlock,
     ThemeSection,
     TrendRow,
 )
 from ivp.stats import fdr_bh
 
-R = TypeVar("R", ChangeRow, ComparisonRow, TrendRow, BendRow)
+R = TypeVar("R", ChangeRow, ComparisonRow, TrendRow, BendRow, LevelRow)
 
 #: Kinds of test in the family, as the leeswijzer names them.
 KINDS = ("verandering", "nederland", "vergelijkbare gemeenten", "trend", "recente trend", "trendbreuk")
 
 
-def _kind(row: ChangeRow | ComparisonRow | TrendRow | BendRow) -> str:
-    if isinstance(row, ChangeRow):
+def _kind(row: Row) -> str:
+    if isinstance(row, ChangeRow | LevelRow):
         return "verandering"
     if isinstance(row, ComparisonRow):
         return "vergelijkbare gemeenten" if row.method == "trechter" else "nederland"
@@ -47,7 +49,7 @@ def _kind(row: ChangeRow | ComparisonRow | TrendRow | BendRow) -> str:
     return "trendbreuk"
 
 
-def _is_test(row: ChangeRow | ComparisonRow | TrendRow | BendRow) -> bool:
+def _is_test(row: Row) -> bool:
     """A row is in the family when it is a verdict: a real test on numbers that are not small."""
     if row.small_numbers:
         return False
@@ -56,9 +58,7 @@ def _is_test(row: ChangeRow | ComparisonRow | TrendRow | BendRow) -> bool:
     return bool(np.isfinite(row.p_value))
 
 
-def correct(
-    rows: Mapping[str, Sequence[ChangeRow | ComparisonRow | TrendRow | BendRow]], alpha: float
-) -> tuple[dict[str, list[ChangeRow | ComparisonRow | TrendRow | BendRow]], Family]:
+def correct(rows: Mapping[str, Sequence[Row]], alpha: float) -> tuple[dict[str, list[Row]], Family]:
     """Benjamini-Hochberg over every test of every crime type; rows come back with q and the verdict
     after correction (``rows`` maps a crime-type code to all its rows)."""
     flat = [(code, i, row) for code, items in rows.items() for i, row in enumerate(items)]
@@ -71,7 +71,7 @@ def correct(
         res = fdr_bh(np.array([row.p_value for _c, _i, row in tested], dtype=float), alpha=alpha)
         for (code, i, _row), qv, rej in zip(tested, res.adjusted, res.rejected, strict=True):
             q[code, i] = (float(qv), bool(rej))
-    out: dict[str, list[ChangeRow | ComparisonRow | TrendRow | BendRow]] = {code: [] for code in rows}
+    out: dict[str, list[Row]] = {code: [] for code in rows}
     for code, i, row in flat:
         qv, rejected = q.get((code, i), (float("nan"), False))
         out[code].append(_with_q(row, qv, rejected))
@@ -79,12 +79,10 @@ def correct(
     return out, Family(size=len(tested), by_kind=by_kind, codes=codes, alpha=alpha)
 
 
-def _with_q(
-    row: ChangeRow | ComparisonRow | TrendRow | BendRow, q: float, rejected: bool
-) -> ChangeRow | ComparisonRow | TrendRow | BendRow:
+def _with_q(row: Row, q: float, rejected: bool) -> Row:
     if isinstance(row, BendRow):
         return replace(row, p_adjusted=q, kind=row.raw_kind if rejected else "none")
-    labels = CHANGE_LABELS if isinstance(row, ChangeRow) else TREND_LABELS
+    labels = CHANGE_LABELS if isinstance(row, ChangeRow | LevelRow) else TREND_LABELS
     if isinstance(row, ComparisonRow):
         labels = COMPARISON_LABELS
     direction = row.raw_direction if rejected else 0
@@ -95,7 +93,7 @@ def _with_q(
     return replace(row, p_adjusted=q, direction=direction, label=label, demonstrable_fdr=direction != 0)
 
 
-def row_key(row: ChangeRow | ComparisonRow | TrendRow | BendRow) -> tuple[str, str, str, str]:
+def row_key(row: Row) -> tuple[str, str, str, str]:
     """What makes a row one test: its kind, type (with its count source: police codes such as 0.0.0
     repeat across schemes), reference and period."""
     return (
@@ -114,10 +112,10 @@ def type_key(scheme: str, code: str) -> str:
 def apply_fdr(drafts: Sequence[ThemeSection], alpha: float) -> list[ThemeSection]:
     """:func:`correct` over the rows of already assembled theme sections (each crime type's rows once,
     also when a type is in two themes); the sections come back with q and corrected verdicts."""
-    rows: dict[str, list[ChangeRow | ComparisonRow | TrendRow | BendRow]] = {}
+    rows: dict[str, list[Row]] = {}
     seen: set[tuple[str, str, str, str]] = set()
     for d in drafts:
-        items: list[ChangeRow | ComparisonRow | TrendRow | BendRow] = [
+        items: list[Row] = [
             *d.changes,
             *d.comparisons,
             *d.trends,
@@ -126,6 +124,8 @@ def apply_fdr(drafts: Sequence[ThemeSection], alpha: float) -> list[ThemeSection
         if d.nuisance is not None:
             n = d.nuisance
             items.extend([*n.changes, *n.comparisons, *n.trends, *n.bends])
+        for ind in d.indicators:
+            items.extend([*([ind.change] if ind.change is not None else []), *ind.trends, *ind.bends])
         for row in items:
             if row_key(row) not in seen:
                 seen.add(row_key(row))
@@ -137,6 +137,11 @@ def apply_fdr(drafts: Sequence[ThemeSection], alpha: float) -> list[ThemeSection
         out = by_key[row_key(row)]
         assert isinstance(out, type(row))
         return out
+
+    def fix_change(row: ChangeRow | LevelRow | None) -> ChangeRow | LevelRow | None:
+        if isinstance(row, ChangeRow):
+            return fix(row)
+        return None if row is None else fix(row)
 
     def fix_block(block: SourceBlock | None) -> SourceBlock | None:
         if block is None:
@@ -157,6 +162,15 @@ def apply_fdr(drafts: Sequence[ThemeSection], alpha: float) -> list[ThemeSection
             trends=tuple(fix(t) for t in d.trends),
             bends=tuple(fix(b) for b in d.bends),
             nuisance=fix_block(d.nuisance),
+            indicators=tuple(
+                replace(
+                    i,
+                    change=fix_change(i.change),
+                    trends=tuple(fix(t) for t in i.trends),
+                    bends=tuple(fix(b) for b in i.bends),
+                )
+                for i in d.indicators
+            ),
         )
         for d in drafts
     ]

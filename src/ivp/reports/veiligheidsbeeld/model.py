@@ -20,6 +20,8 @@ __all__ = ["AreaRow", "AreaSection"]  # the rest is imported by name
 #: The count sources of the theme chapters (``scheme`` of the stored observations).
 CRIME_SCHEME = "cbs-misdrijf"
 NUISANCE_SCHEME = "politie-overlast"
+#: Municipal registers loaded with ``ivp ingest reeks`` (family keys 'reeks:<id>').
+REGISTER_SCHEME = "reeks"
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,82 @@ class ComparisonRow:
 
 
 @dataclass(frozen=True)
+class LevelRow:
+    """A level that is not a count (percentage, report mark, amount, rate) in period A against period B,
+    tested from the uncertainty its source states (:func:`ivp.stats.levels.level_difference`)."""
+
+    code: str
+    title: str
+    unit: str
+    period_a: str  # the reader's labels: '2021', '2e kwartaal 2023'
+    period_b: str
+    value_a: float
+    value_b: float
+    difference: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    p_adjusted: float
+    direction: int
+    label: str
+    demonstrable_fdr: bool
+    raw_direction: int
+    raw_label: str
+    interval_from: str  # 'bron' (the source's interval) | 'n' (Wilson interval from the sample size)
+    provisional_a: bool = False
+    provisional_b: bool = False
+    small_numbers: bool = False
+    scheme: str = REGISTER_SCHEME
+
+    @property
+    def lost_after_correction(self) -> bool:
+        return self.raw_direction != 0 and self.direction == 0
+
+
+#: Every kind of row in the report's test family.
+Row = ChangeRow | ComparisonRow | TrendRow | BendRow | LevelRow
+
+
+@dataclass(frozen=True)
+class IndicatorPoint:
+    """One period of a register series; ``value`` is None when it is a small count that is protected."""
+
+    period: str  # canonical: '2023', '2023-K2', '2023-05', '2023-01-01/2023-06-30'
+    label: str  # the reader's: '2023', '2e kwartaal 2023', 'mei 2023', '1 jan. 2023 t/m 30 jun. 2023'
+    year: int
+    value: float | None
+    lower: float | None = None
+    upper: float | None = None
+    n: float | None = None
+    provisional: bool = False
+    protected: bool = False
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A series from a municipality's own register in its theme chapter, with its test when it has one."""
+
+    code: str
+    title: str
+    theme: str
+    unit: str  # 'aantal' | 'percentage' | 'rapportcijfer' | 'euro' | 'per_1000'
+    grain: str  # of ``points``: counts are summed to complete years ('jaar')
+    source: str
+    licence: str | None
+    definition: str | None
+    dataset: str
+    points: tuple[IndicatorPoint, ...]
+    change: ChangeRow | LevelRow | None = None
+    compared: tuple[str, str] | None = None  # labels of the two periods set side by side (A, B)
+    trends: tuple[TrendRow, ...] = ()
+    bends: tuple[BendRow, ...] = ()
+    note: str | None = None  # why there is no test, when there is none
+    public: bool = False
+    illustrative: bool = False
+    threshold: int = 5  # counts below this are not shown (a non-public register)
+
+
+@dataclass(frozen=True)
 class Family:
     """The report's one test family: every verdict on every crime type of every theme."""
 
@@ -239,10 +317,13 @@ class ThemeSection:
     comparisons: tuple[ComparisonRow, ...]
     bends: tuple[BendRow, ...] = ()
     nuisance: SourceBlock | None = None  # police nuisance registrations, when loaded for the theme
+    indicators: tuple[Indicator, ...] = ()  # series from the municipality's registers (ivp ingest reeks)
 
     @property
     def has_figures(self) -> bool:
-        return bool(self.changes or self.series or (self.nuisance and self.nuisance.has_figures))
+        return bool(
+            self.changes or self.series or (self.nuisance and self.nuisance.has_figures) or self.indicators
+        )
 
 
 @dataclass(frozen=True)

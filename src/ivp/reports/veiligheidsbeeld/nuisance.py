@@ -25,6 +25,7 @@ from ivp.reports.veiligheidsbeeld.model import (
     BendRow,
     ChangeRow,
     ComparisonRow,
+    Row,
     SourceBlock,
     Spread,
     TrendRow,
@@ -35,8 +36,6 @@ from ivp.store import Store, read
 MEASURE = "overlast_registraties"
 SCHEME = NUISANCE_SCHEME
 COLUMNS = ["code", "title", "year", "value", "status", "dataset"]
-
-Row = ChangeRow | ComparisonRow | TrendRow | BendRow
 
 
 def is_illustrative(dataset: str) -> bool:
@@ -91,7 +90,7 @@ class Nuisance:
         return any(is_illustrative(d) for d in self.frame["dataset"].unique())
 
 
-def _with_fallback(own: dict[str, Spread], others: Mapping[str, Spread] | None) -> dict[str, Spread]:
+def with_fallback(own: dict[str, Spread], others: Mapping[str, Spread] | None) -> dict[str, Spread]:
     """Nuisance series are often too short for their own overdispersion (six years are needed). When no
     nuisance series has its own estimate, :func:`spreads` falls back on Poisson, which makes every test far
     too sure on real, overdispersed counts. Use instead the median over the report's crime series that have
@@ -100,7 +99,7 @@ def _with_fallback(own: dict[str, Spread], others: Mapping[str, Spread] | None) 
 
     >>> own = {"E35": Spread(1.0, 0.0, "poisson", None)}
     >>> crime = {"1.1.1": Spread(2.0, 8.0, "series", None), "1.2.3": Spread(4.0, 10.0, "series", None)}
-    >>> _with_fallback(own, crime)["E35"]
+    >>> with_fallback(own, crime)["E35"]
     Spread(phi=3.0, df=9.0, method='pooled', outlier_year=None)
     """
     estimated = [s for s in (others or {}).values() if s.method == "series"]
@@ -140,7 +139,7 @@ def build(
         first, last = years[0], years[-1]
     loaded = sorted(set(frame["code"]))
     history = list(range(year_b - peers.HISTORY_YEARS + 1, year_b + 1))
-    spread = _with_fallback(spreads(frame, loaded, population, {year_a, year_b, *history}), fallback)
+    spread = with_fallback(spreads(frame, loaded, population, {year_a, year_b, *history}), fallback)
     nl = peers.nl_rates(store, history, set(frame["dataset"]), measure=MEASURE, scheme=SCHEME)
     rows: dict[str, list[Row]] = {}
     for code in loaded:

@@ -25,7 +25,7 @@ from ivp.reports.veiligheidsbeeld.context import (
     ThemeSection,
     TrendRow,
 )
-from ivp.reports.veiligheidsbeeld.model import CRIME_SCHEME, BendRow, SourceBlock, finite
+from ivp.reports.veiligheidsbeeld.model import CRIME_SCHEME, BendRow, Row, SourceBlock, finite
 
 #: The template of the HTML and PDF.
 TEMPLATE = "veiligheidsbeeld.html"
@@ -39,7 +39,7 @@ SECTION_TITLES = {
 # -- texts shared by HTML, DOCX and xlsx ---------------------------------------------------------------
 
 
-def sentence_code(row: ChangeRow | ComparisonRow | TrendRow | BendRow) -> str:
+def sentence_code(row: Row) -> str:
     """The code the sentences know a row by: the CBS code, or 'politie-overlast:E33' for nuisance."""
     return row.code if row.scheme == CRIME_SCHEME else f"{row.scheme}:{row.code}"
 
@@ -150,7 +150,7 @@ def concerns(theme: ThemeSection, limit: int = CONCERNS_SHOWN) -> Concerns:
     return Concerns(tuple(line for _ratio, line in ranked[:limit]), max(0, len(ranked) - limit))
 
 
-def verdict_note(row: ChangeRow | ComparisonRow | TrendRow | BendRow) -> str:
+def verdict_note(row: Row) -> str:
     """'p = 0,041; q = 0,12' for tables: the test on its own and after correction ('geen toets' for
     small numbers, which are not tested)."""
     if row.small_numbers:

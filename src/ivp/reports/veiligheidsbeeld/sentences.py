@@ -50,6 +50,10 @@ NUISANCE_NOUNS: dict[str, str] = {
     "M22": "registraties van overige geluidshinder",
 }
 NUISANCE_PREFIX = "politie-overlast:"
+#: Prefixes of the other count sources: a register series ('reeks:<id>') and the meldpunt
+#: ('meldpunt:<slug>'); their noun comes from their title.
+REGISTER_PREFIX = "reeks:"
+MELDPUNT_PREFIX = "meldpunt:"
 
 
 def noun(code: str, title: str) -> str:
@@ -65,10 +69,25 @@ def noun(code: str, title: str) -> str:
     >>> noun("politie-overlast:X1", "Iets")
     "overlastregistraties van het type 'Iets'"
     """
+    if code.startswith(REGISTER_PREFIX):
+        return _lower_first(title)
+    if code.startswith(MELDPUNT_PREFIX):
+        return _("meldingen bij het meldpunt over '{title}'").format(title=title)
     if code.startswith(NUISANCE_PREFIX):
         own = code.removeprefix(NUISANCE_PREFIX)
         return NUISANCE_NOUNS.get(own) or _("overlastregistraties van het type '{title}'").format(title=title)
     return NOUNS.get(code) or _("misdrijven van het type '{title}'").format(title=title)
+
+
+def _lower_first(title: str) -> str:
+    """'Adviezen en meldingen' -> 'adviezen en meldingen'; 'GRIP-incidenten' stays (an abbreviation).
+
+    >>> _lower_first("Uitrukken van de brandweer"), _lower_first("GRIP-incidenten")
+    ('uitrukken van de brandweer', 'GRIP-incidenten')
+    """
+    if len(title) > 1 and title[1].isupper():
+        return title
+    return title[:1].lower() + title[1:]
 
 
 def _year(year: int, provisional: bool) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ivp.lib import fmt
 from ivp.lib.i18n import _
 from ivp.reports.core.workbook import new_workbook, sheet, to_bytes
-from ivp.reports.veiligheidsbeeld import area_render, nuisance_render, render
+from ivp.reports.veiligheidsbeeld import area_render, indicator_render, nuisance_render, render
 from ivp.reports.veiligheidsbeeld.context import ReportContext
 
 
@@ -63,6 +63,7 @@ def render_xlsx(ctx: ReportContext) -> bytes:
         render.comparison_source(ctx),
     )  # fmt: skip
     nuisance_render.add_sheets(wb, ctx)
+    indicator_render.add_sheets(wb, ctx)
     area_render.add_sheets(wb, ctx)
     sheet(
         wb, _("bronnen"), ["bron", "tabel", "titel", "uitgever", "periode", "versie", "opgehaald", "licentie",
