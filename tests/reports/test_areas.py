@@ -211,7 +211,15 @@ def test_rank_interval_in_html_docx_and_xlsx(tmp_path: Path) -> None:
     top = areas[1].ranked[0]
     assert f"{top.rank_text} {top.name}" in html
     assert "Rang (95%-interval)" in html
-    assert "ligt de werkelijke plaats met 95% zekerheid tussen 9 en 24" in html
+    example = next(r for r in areas[1].rows if r.rank is not None and r.rank_low is not None)
+    assert (
+        f"bij &#39;{example.rank_text}&#39; ({example.name}) staat het gebied op plaats {example.rank}"
+        in html
+    )
+    assert (
+        f"ligt de werkelijke plaats met 95% zekerheid tussen {example.rank_low} en {example.rank_high}"
+        in html
+    )
     doc = Document(io.BytesIO(docx_writer.render_docx(ctx)))
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert top.rank_text in cells

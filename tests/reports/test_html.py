@@ -68,7 +68,12 @@ def test_area_ranking_is_honest(html: str) -> None:
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
     # ranks with their 95% interval, and one sentence saying what they mean
     assert re.search(r">1 \(1–\d+\)</td>", html)
-    assert "ligt de werkelijke plaats met 95% zekerheid tussen 9 en 24" in text
+    # the example in the ranking sentence is a real row of its table
+    assert re.search(
+        r"bij &#39;(\d+) \((\d+)–(\d+)\)&#39; \([^)]+\) staat het gebied op plaats \1 en ligt de werkelijke "
+        r"plaats met 95% zekerheid tussen \2 en \3",
+        text,
+    )
     # the industrial estate (495 per 1,000) and the station area are not ranked, but listed with the reason
     assert (
         "Wijk 19 Industriegebied West (384 misdrijven, 775 inwoners; veel bezoekers, weinig inwoners: "
@@ -84,7 +89,11 @@ def test_area_ranking_is_honest(html: str) -> None:
 def test_every_figure_has_its_source(html: str) -> None:
     figures = re.findall(r"<figure>.*?</figure>", html, flags=re.S)
     assert figures
-    sources = ("Bron: CBS / Politie, 47018NED", "Bron: ivp (demo), illustratief_overlast_dordrecht.csv")
+    sources = (
+        "Bron: CBS / Politie, 47018NED",
+        "Bron: ivp (demo), illustratief_overlast_dordrecht.csv",
+        "(illustratief), illustratief_registers_dordrecht.csv, 2019-",
+    )
     for fig in figures:
         assert any(source in fig for source in sources), re.findall(r"Bron:[^<]*", fig)
     assert sum(sources[0] in fig for fig in figures) >= 2  # the crime charts and map
@@ -98,10 +107,13 @@ def test_appendix_lists_each_source(html: str) -> None:
     assert "CC BY 4.0" in appendix
 
 
-def test_themes_without_figures_say_so(html: str) -> None:
+def test_a_theme_on_registers_only_shows_them(html: str) -> None:
+    """Sociale stabiliteit has no police figures in the demo, only its (illustrative) registers; a theme
+    without any figures says so (tests/reports/test_veiligheidsbeeld_registers.py)."""
     section = html.split('id="thema-sociale_stabiliteit"', 1)[1].split("</section>", 1)[0]
-    assert "geen cijfers geladen" in section
-    assert "<table" not in section
+    assert "geen cijfers geladen" not in section
+    assert 'class="figures registers"' in section
+    assert "Meldingen van discriminatie" in section
 
 
 def test_comparison_with_netherlands_and_similar_municipalities(html: str) -> None:

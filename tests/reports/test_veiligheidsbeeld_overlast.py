@@ -168,7 +168,7 @@ def test_html_has_the_nuisance_table_chart_sentences_and_nl(with_nuisance: Repor
     )
     assert "Overlastregistraties van de politie per jaar, Overlast" in chapter  # the chart's title
     assert "<svg" in chapter
-    assert "Overlastregistraties per 1.000 inwoners: Synthetica tegenover Nederland" in text
+    assert "Overlastregistraties van de politie per 1.000 inwoners: Synthetica tegenover Nederland" in text
     assert "Nederland: Politie" in text
     assert "NL_Disorder, 2023" in text
     assert re.search(r"registraties van overlast door verwarde personen per 1\.000 inwoners, tegen", text)

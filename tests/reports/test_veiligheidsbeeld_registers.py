@@ -230,7 +230,7 @@ def test_html_has_the_table_sentences_summary_and_sources(ctx: ReportContext) ->
         in text
     )
     assert "Rapportcijfer leefbaarheid: 7,4 in 2021; 6,1 in 2023; zonder betrouwbaarheidsinterval" in text
-    assert "Bron: Veiligheidsregio Zuid-Holland Zuid (registers.csv)" in text
+    assert "Bron: Veiligheidsregio Zuid-Holland Zuid, registers.csv, 2019-2023" in text
     summary = _text(html[html.index('id="samenvatting"') : html.index('id="leeswijzer"')])
     assert "uitrukken van de brandweer steeg" in summary
     assert "online criminaliteit" in summary
@@ -245,11 +245,11 @@ def test_pdf_docx_and_xlsx(ctx: ReportContext, tmp_path: Path) -> None:
     )
     assert "Cijfers uit registraties en onderzoek" in re.sub(r"\s+", " ", pdf.stdout)
     doc = Document(str(out["docx"]))
-    tables = [t for t in doc.tables if t.rows[0].cells[0].text == "Indicator"]
+    tables = [t for t in doc.tables if t.rows[0].cells[0].text == "Indicator (eenheid)"]
     assert len(tables) == 5  # one per theme with register series, editable
     cells = {r.cells[0].text: [c.text for c in r.cells] for t in tables for r in t.rows[1:]}
-    assert cells["Uitrukken van de brandweer"][2:4] == ["2022: 3.200", "2023: 6.400"]
-    assert cells["Signalen van radicalisering"][3] == "2023: minder dan 5"
+    assert cells["Uitrukken van de brandweer (aantal)"][1:3] == ["2022: 3.200", "2023: 6.400"]
+    assert cells["Signalen van radicalisering (aantal)"][2] == "2023: minder dan 5"
     crime = [t for t in doc.tables if t.rows[0].cells[0].text == "Soort misdrijf"]
     charted = 4  # radicalisation signals show one count above the threshold: nothing to draw
     assert len(doc.inline_shapes) == len(crime) + charted
@@ -275,3 +275,32 @@ def test_an_illustrative_register_says_so(
     assert ctx.illustrative
     text = _text(page.render_html(ctx))
     assert "De registercijfers in dit thema (illustratief_registers.csv) zijn illustratieve gegevens" in text
+
+
+def test_all_59_cbs_types_land_in_their_themes(without: ReportContext, shared_data: Path) -> None:
+    """Deliverable 5: with all 59 CBS crime types loaded (the synthetic municipality has every code of
+    SoortMisdrijf.json), each type is shown in every theme the taxonomy maps it to, and nowhere else."""
+    import json
+
+    codes = {
+        str(r["Key"]).strip()
+        for r in json.loads(
+            (shared_data / "cbs" / "47018NED" / "SoortMisdrijf.json").read_text(encoding="utf-8")
+        )
+    } - {"0.0.0"}
+    assert len(codes) == 58  # the 59 codes of the table: 58 types and the total
+    taxonomy = load_taxonomy()
+    assert taxonomy.unmapped("cbs-misdrijf", sorted(codes)) == []
+    for theme in without.themes:
+        shown = {s.code for s in theme.series}
+        assert shown == set(taxonomy.codes_for(theme.id, "cbs-misdrijf")) & codes, theme.id
+    digital = next(t for t in without.themes if t.id == "digitaal")
+    assert {"3.7.4", "3.9.1"} <= {c.code for c in digital.changes}
+
+
+def test_a_theme_without_any_figures_says_so(without: ReportContext) -> None:
+    html = page.render_html(without)
+    section = html.split('id="thema-evenementen"', 1)[1].split("</section>", 1)[0]
+    assert "Voor dit thema zijn geen cijfers geladen" in section
+    assert "ivp ingest reeks" in section
+    assert "<table" not in section

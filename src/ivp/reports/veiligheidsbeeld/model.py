@@ -20,6 +20,7 @@ __all__ = ["AreaRow", "AreaSection"]  # the rest is imported by name
 #: The count sources of the theme chapters (``scheme`` of the stored observations).
 CRIME_SCHEME = "cbs-misdrijf"
 NUISANCE_SCHEME = "politie-overlast"
+MELDPUNT_SCHEME = "meldpunt"
 #: Municipal registers loaded with ``ivp ingest reeks`` (family keys 'reeks:<id>').
 REGISTER_SCHEME = "reeks"
 
@@ -281,7 +282,7 @@ class Family:
 
 @dataclass(frozen=True)
 class SourceBlock:
-    """A second count source in a theme chapter (police nuisance registrations): its own years."""
+    """A further count source in a theme chapter (police nuisance, the meldpunt): its own years."""
 
     scheme: str
     year_a: int
@@ -298,6 +299,8 @@ class SourceBlock:
     nl_dataset: str | None = None
     nl_year: int | None = None
     illustrative: bool = False
+    public: bool = True  # False: not open data; counts between 0 and ``threshold`` are not shown
+    threshold: int = 0
 
     @property
     def has_figures(self) -> bool:
@@ -318,12 +321,16 @@ class ThemeSection:
     bends: tuple[BendRow, ...] = ()
     nuisance: SourceBlock | None = None  # police nuisance registrations, when loaded for the theme
     indicators: tuple[Indicator, ...] = ()  # series from the municipality's registers (ivp ingest reeks)
+    meldpunt: SourceBlock | None = None  # meldingen at the meldpunt, when loaded for the theme
+
+    @property
+    def count_blocks(self) -> tuple[SourceBlock, ...]:
+        """The further count sources with figures: police nuisance, then the meldpunt."""
+        return tuple(b for b in (self.nuisance, self.meldpunt) if b is not None and b.has_figures)
 
     @property
     def has_figures(self) -> bool:
-        return bool(
-            self.changes or self.series or (self.nuisance and self.nuisance.has_figures) or self.indicators
-        )
+        return bool(self.changes or self.series or self.count_blocks or self.indicators)
 
 
 @dataclass(frozen=True)

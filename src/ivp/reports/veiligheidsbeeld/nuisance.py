@@ -1,12 +1,19 @@
-"""Police nuisance registrations as a second count source of the theme chapters.
+"""Police nuisance registrations, and the meldpunt's meldingen, as further count sources of the theme chapters.
 
-Measure ``overlast_registraties``, scheme ``politie-overlast`` (category = police code, ``E33``). Yearly
+Police nuisance: measure ``overlast_registraties``, scheme ``politie-overlast`` (category = police code,
+``E33``). The meldpunt (:data:`MELDPUNT`): measure ``meldpunt_meldingen``, scheme ``meldpunt`` (category =
+the category's slug), monthly counts with zeros (``ivp ingest meldpunt``), without a national series. Yearly
 rows are used as loaded; monthly rows are summed to years, and only a year with all 12 months counts
 (a part of a year is no year). A year with both keeps the yearly row. The tests are the same kinds as for
 CBS crime (change between two years, the Netherlands from the police's national series NL_Disorder.csv,
 the long and recent trend, a bend) and go into the report's one Benjamini-Hochberg family under the key
-``politie-overlast:<code>`` (police code 0.0.0 is a total in both police schemes). There are no peer
-municipalities for nuisance: the funnel is CBS crime's only.
+``<scheme>:<code>`` (police code 0.0.0 is a total in both police schemes). There are no peer
+municipalities for these sources: the funnel is CBS crime's only.
+
+A source that is not open data (its licence, :func:`ivp.store.read.is_public_licence`: a police delivery,
+the meldpunt) shows no count between 0 and the workspace's disclosure threshold: such a year is a gap in
+the series and the chart, and a change whose year A or B holds one is not tested (the counts would be in
+its sentence).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from ivp.reports.veiligheidsbeeld import peers
 from ivp.reports.veiligheidsbeeld.changes import change_row, series_of, spreads, trend_rows
 from ivp.reports.veiligheidsbeeld.family import type_key
 from ivp.reports.veiligheidsbeeld.model import (
+    MELDPUNT_SCHEME,
     NUISANCE_SCHEME,
     BendRow,
     ChangeRow,
@@ -29,12 +37,15 @@ from ivp.reports.veiligheidsbeeld.model import (
     SourceBlock,
     Spread,
     TrendRow,
+    TypeSeries,
     clean_title,
 )
 from ivp.store import Store, read
 
 MEASURE = "overlast_registraties"
 SCHEME = NUISANCE_SCHEME
+#: The meldpunt's counts: (measure, scheme).
+MELDPUNT = ("meldpunt_meldingen", MELDPUNT_SCHEME)
 COLUMNS = ["code", "title", "year", "value", "status", "dataset"]
 
 
@@ -43,10 +54,10 @@ def is_illustrative(dataset: str) -> bool:
     return str(dataset).strip().lower().startswith("illustratief")
 
 
-def yearly(store: Store, gemeente: str) -> pd.DataFrame:
-    """The municipality's nuisance counts per code and complete year (``COLUMNS``), sorted."""
-    years = read.counts(store, MEASURE, SCHEME, regions=[gemeente], grain="jaar")
-    months = read.counts(store, MEASURE, SCHEME, regions=[gemeente], grain="maand")
+def yearly(store: Store, gemeente: str, measure: str = MEASURE, scheme: str = SCHEME) -> pd.DataFrame:
+    """The municipality's counts per code and complete year (``COLUMNS``), sorted."""
+    years = read.counts(store, measure, scheme, regions=[gemeente], grain="jaar")
+    months = read.counts(store, measure, scheme, regions=[gemeente], grain="maand")
     parts = []
     if not years.empty:
         parts.append(years.rename(columns={"category": "code"})[COLUMNS])
@@ -85,6 +96,9 @@ class Nuisance:
     last: int
     rows: dict[str, list[Row]]  # keyed by the family's type key
     nl: dict[int, peers.NlYear]
+    scheme: str = SCHEME
+    public: bool = True
+    threshold: int = 0
 
     def illustrative(self) -> bool:
         return any(is_illustrative(d) for d in self.frame["dataset"].unique())
@@ -121,11 +135,15 @@ def build(
     reeks: tuple[int, int] | None,
     trend_provisional: bool,
     fallback: Mapping[str, Spread] | None = None,
+    source: tuple[str, str] = (MEASURE, SCHEME),
+    threshold: int = 0,
 ) -> Nuisance | None:
-    """Every test of every nuisance code in ``codes`` (those of the taxonomy's themes); None when the
-    municipality has no nuisance counts for them. The compared years are ``compare`` when both are
-    complete nuisance years, else the last two complete years of the nuisance data."""
-    frame = yearly(store, gemeente)
+    """Every test of every code in ``codes`` (those of the taxonomy's themes) of the count ``source``
+    (measure, scheme); None when the municipality has no such counts. The compared years are ``compare``
+    when both are complete years of this source, else its last two complete years. ``threshold`` is the
+    disclosure threshold for a source that is not open data."""
+    measure, scheme = source
+    frame = yearly(store, gemeente, measure, scheme)
     frame = frame[frame["code"].isin(set(codes))].reset_index(drop=True)
     if frame.empty:
         return None
@@ -140,12 +158,15 @@ def build(
     loaded = sorted(set(frame["code"]))
     history = list(range(year_b - peers.HISTORY_YEARS + 1, year_b + 1))
     spread = with_fallback(spreads(frame, loaded, population, {year_a, year_b, *history}), fallback)
-    nl = peers.nl_rates(store, history, set(frame["dataset"]), measure=MEASURE, scheme=SCHEME)
+    nl = peers.nl_rates(store, history, set(frame["dataset"]), measure=measure, scheme=scheme)
+    public = all(_public(store, d) for d in frame["dataset"].unique())
+    shown = pd.Series(True, index=frame.index) if public else ~frame["value"].between(1, threshold - 1)
     rows: dict[str, list[Row]] = {}
     for code in loaded:
         found: list[Row] = []
         change = change_row(frame, code, year_a, year_b, population, alpha, spread[code])
-        if change is not None:
+        hidden = frame[~shown & (frame["code"] == code) & frame["year"].isin([year_a, year_b])]
+        if change is not None and hidden.empty:
             found.append(change)
         found.extend(
             peers.comparisons(frame, code, gemeente, year_b, population, nl, None, None, spread[code], alpha)
@@ -154,8 +175,13 @@ def build(
             series_of(frame, code, years[0], years[-1]), population, alpha, provisional=trend_provisional
         )
         found.extend(r for r in (long, recent, bend) if r is not None)
-        rows[type_key(SCHEME, code)] = [replace(r, scheme=SCHEME) for r in found]
-    return Nuisance(frame, year_a, year_b, first, last, rows, nl)
+        rows[type_key(scheme, code)] = [replace(r, scheme=scheme) for r in found]
+    return Nuisance(frame, year_a, year_b, first, last, rows, nl, scheme, public, threshold)
+
+
+def _public(store: Store, dataset: str) -> bool:
+    """Whether a loaded dataset is open data, by the licence recorded on load."""
+    return any(r.public for r in read.provenance(store) if r.dataset == dataset)
 
 
 def block(found: Nuisance, codes: Sequence[str], corrected: dict[str, list[Row]]) -> SourceBlock | None:
@@ -163,7 +189,7 @@ def block(found: Nuisance, codes: Sequence[str], corrected: dict[str, list[Row]]
     present = [c for c in codes if c in set(found.frame["code"])]
     if not present:
         return None
-    theme_rows = [r for c in present for r in corrected.get(type_key(SCHEME, c), [])]
+    theme_rows = [r for c in present for r in corrected.get(type_key(found.scheme, c), [])]
     frame = found.frame
     view = frame[
         (frame["year"] >= min(found.first, found.year_a)) & (frame["year"] <= max(found.last, found.year_b))
@@ -172,7 +198,7 @@ def block(found: Nuisance, codes: Sequence[str], corrected: dict[str, list[Row]]
     nl_now = found.nl.get(found.year_b)
     datasets = sorted(str(d) for d in frame.loc[frame["code"].isin(present), "dataset"].unique())
     return SourceBlock(
-        scheme=SCHEME,
+        scheme=found.scheme,
         year_a=found.year_a,
         year_b=found.year_b,
         first_year=found.first,
@@ -180,11 +206,22 @@ def block(found: Nuisance, codes: Sequence[str], corrected: dict[str, list[Row]]
         provisional_years=provisional,
         dataset=", ".join(datasets),
         changes=tuple(r for r in theme_rows if isinstance(r, ChangeRow)),
-        series=tuple(replace(series_of(frame, c, found.first, found.last), scheme=SCHEME) for c in present),
+        series=tuple(_protected(found, series_of(frame, c, found.first, found.last)) for c in present),
         trends=tuple(r for r in theme_rows if isinstance(r, TrendRow)),
         comparisons=tuple(r for r in theme_rows if isinstance(r, ComparisonRow)),
         bends=tuple(r for r in theme_rows if isinstance(r, BendRow)),
         nl_dataset=nl_now.dataset if nl_now else None,
         nl_year=nl_now.year if nl_now else None,
         illustrative=any(is_illustrative(d) for d in datasets),
+        public=found.public,
+        threshold=found.threshold,
     )
+
+
+def _protected(found: Nuisance, series: TypeSeries) -> TypeSeries:
+    """The series of a source that is not open data without its small counts (a gap where one was)."""
+    points = tuple(
+        p if found.public or p.value is None or not 0 < p.value < found.threshold else replace(p, value=None)
+        for p in series.points
+    )
+    return replace(series, points=points, scheme=found.scheme)

@@ -250,8 +250,9 @@ def leeswijzer(ctx: ReportContext) -> list[Item]:
     if ctx.family is not None:
         k = ctx.family.by_kind
         family = _(
-            "Dit rapport doet {size} toetsen: voor {codes} soorten misdrijf (van alle thema's, ook als maar één "
-            "thema is gekozen) de verandering {a}-{b} ({c}), de vergelijking met Nederland ({nl}) en met "
+            "Dit rapport doet {size} toetsen: voor {codes} reeksen (soorten misdrijf en, waar geladen, overlast, "
+            "meldingen en registraties; van alle thema's, ook als maar één thema is gekozen) de verandering "
+            "tussen twee jaren of metingen ({c}; voor misdrijven {a}-{b}), de vergelijking met Nederland ({nl}) en met "
             "vergelijkbare gemeenten ({peers}), de lange trend ({t}), de trend van de laatste {recent} jaar "
             "({r}) en een ombuiging ({bend}). "
         ).format(

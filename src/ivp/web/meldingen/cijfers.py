@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth, ExtractYear
 
+from ivp.lib.cells import neutralise_formula
 from ivp.web.audit import services as audit
 from ivp.web.audit.services import Action
 from ivp.web.meldingen.models import Melding
@@ -108,10 +109,20 @@ def meldpunt_cijfers(actor: Any, *, until: dt.date | None = None) -> Cijfers:
 
 
 def to_csv(cijfers: Cijfers) -> str:
-    """The rows as ``;``-separated csv with a header (UTF-8 text; the caller writes it)."""
+    """The rows as ``;``-separated csv with a header (UTF-8 text; the caller writes it). Text cells that a
+    spreadsheet would run as a formula (a category named '=HYPERLINK(...)') get a leading quote."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(HEADER)
     for r in cijfers.rows:
-        writer.writerow([r.categorie, r.categorie_code, r.gebied, r.jaar, r.maand, r.aantal])
+        writer.writerow(
+            [
+                neutralise_formula(r.categorie),
+                r.categorie_code,
+                neutralise_formula(r.gebied),
+                r.jaar,
+                r.maand,
+                r.aantal,
+            ]
+        )
     return buffer.getvalue()
