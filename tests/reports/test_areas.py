@@ -211,7 +211,10 @@ def test_rank_interval_in_html_docx_and_xlsx(tmp_path: Path) -> None:
     top = areas[1].ranked[0]
     assert f"{top.rank_text} {top.name}" in html
     assert "Rang (95%-interval)" in html
-    example = next(r for r in areas[1].rows if r.rank is not None and r.rank_low is not None)
+    ranked = [
+        r for r in areas[1].rows if r.rank is not None and r.rank_low is not None and r.rank_high is not None
+    ]
+    example = max(ranked, key=lambda r: (r.rank_high or 0) - (r.rank_low or 0))
     assert (
         f"bij &#39;{example.rank_text}&#39; ({example.name}) staat het gebied op plaats {example.rank}"
         in html

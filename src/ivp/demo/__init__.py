@@ -5,8 +5,9 @@ the demo exercises exactly the path a real municipality takes; the example narra
 (``teksten/``) are marked as voorbeeldtekst. For steering in the neighbourhood the demo adds illustrative
 police incidents made up from the CBS totals (:mod:`ivp.demo.incidenten`, loaded through the
 ``politie-incidenten`` adapter), illustrative nuisance registrations per wijk scaled from the national
-series (:mod:`ivp.demo.overlast`, through the ``politie-overlast`` adapter) and the focus areas of the midterm evaluation (``aandachtsgebieden.yaml``,
-an illustrative boundary).
+series (:mod:`ivp.demo.overlast`, through the ``politie-overlast`` adapter), illustrative municipal registers
+(:mod:`ivp.demo.registers`: Veilig Thuis, fire brigade, Veiligheidsmonitor, permits, ...; through the ``reeks``
+adapter) and the focus areas of the midterm evaluation (``aandachtsgebieden.yaml``, an illustrative boundary).
 """
 
 from __future__ import annotations

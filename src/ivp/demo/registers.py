@@ -84,6 +84,12 @@ SERIES = (
              0.25, -0.05, "Kwekerijen die politie en netbeheerder ontmantelden, per jaar."),
     Invented("sluitingen-13b", "Sluitingen op grond van artikel 13b Opiumwet", "ondermijning", "aantal",
              "Gemeente, team ondermijning", 0.08, 0.0, "Woningen en panden die de burgemeester sloot."),
+    Invented("mma-tips", "Tips bij Meld Misdaad Anoniem", "ondermijning", "aantal", "Meld Misdaad Anoniem",
+             1.1, 0.03, "Tips over de gemeente die Meld Misdaad Anoniem doorgaf, per jaar."),
+    Invented("wbmgp-screeningen", "Screeningen Wet Bibob en Wbmgp", "ondermijning", "aantal",
+             "Gemeente, Bibob-team", 0.35, 0.05, "Screeningen van huurders en vergunningaanvragers, per jaar."),
+    Invented("wbmgp-negatief", "Screeningen met negatief advies", "ondermijning", "aantal",
+             "Gemeente, Bibob-team", 0.03, 0.0, "Screeningen die tot een negatief advies leidden."),
     Invented("leefbaarheid", "Rapportcijfer leefbaarheid woonbuurt", "overlast", "rapportcijfer",
              "Veiligheidsmonitor", 7.3, -0.05, "Gemiddeld rapportcijfer (1-10) voor de leefbaarheid."),
 )  # fmt: skip

@@ -147,16 +147,13 @@ class AreaSection:
             "betrouwbaar cijfer (bij het gemiddelde van de gemeente minstens {exp} verwacht) en zonder "
             "veel bezoekers, op het afgevlakte cijfer per 1.000 inwoners"
         ).format(pop=number(self.min_population), exp=number(self.min_expected), noun=self.noun_plural)
-        # The example is a real row of this table, so its numbers fit the number of areas.
-        example = next(
-            (
-                r
-                for r in self.rows
-                if r.rank is not None and r.rank_low is not None and r.rank_high is not None
-            ),
-            None,
-        )
-        if example is None:
+        # The example is a real row of this table (the one with the widest interval), so its numbers fit
+        # the number of areas and show what an interval means.
+        ranked = [
+            r for r in self.rows if r.rank is not None and r.rank_low is not None and r.rank_high is not None
+        ]
+        example = max(ranked, key=lambda r: (r.rank_high or 0) - (r.rank_low or 0), default=None)
+        if example is None or example.rank_low == example.rank_high:
             return text + "."
         return text + _(
             "; bij '{rank_text}' ({name}) staat het gebied op plaats {rank} en ligt de werkelijke plaats met 95% "
