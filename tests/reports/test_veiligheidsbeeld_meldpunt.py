@@ -28,11 +28,14 @@ pytestmark = pytest.mark.slow
 
 TITLE = "Meldingen bij het meldpunt"
 #: Meldingen per month, 2021-2024 (48 months): street intimidation quadruples from year to year; the
-#: drugs category has 1-3 meldingen a year (small counts of a non-public source); 2025 has three months.
+#: drugs category has 1-3 meldingen a year (small counts of a non-public source); traffic nuisance is the
+#: smallest other category, hidden too in those years (else a total minus the shown parts gives the drugs
+#: count back); 2025 has three months.
 PER_YEAR = {
     ("straatintimidatie", "Straatintimidatie"): [60, 240, 960, 3840],
     ("onbegrepen-gedrag", "Overlast door persoon met onbegrepen gedrag"): [300, 320, 310, 330],
     ("drugsoverlast", "Drugsoverlast"): [2, 1, 3, 12],
+    ("verkeersoverlast", "Verkeersoverlast"): [20, 22, 25, 24],
 }
 YEARS = [2021, 2022, 2023, 2024]
 
@@ -76,8 +79,12 @@ def test_meldingen_are_a_block_in_their_themes_tested_in_the_one_family(ctx: Rep
     series = {s.code: [p.value for p in s.points] for s in block.series}
     assert series["straatintimidatie"] == [60, 240, 960, 3840]
     assert series["drugsoverlast"] == [None, None, None, 12]  # 1-4 are not shown
+    assert series["verkeersoverlast"] == [None, None, None, 24]  # the second hidden count of those years
     changes = {c.code: c for c in block.changes}
     assert "drugsoverlast" not in changes  # year A holds a protected count: no test
+    assert "verkeersoverlast" not in changes
+    # nothing published is computed from a hidden count: no trend for a series with a gap
+    assert {t.code for t in block.trends} == {"straatintimidatie", "onbegrepen-gedrag"}
     rise = changes["straatintimidatie"]
     assert rise.demonstrable_fdr
     assert rise.direction == 1

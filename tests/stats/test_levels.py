@@ -9,7 +9,14 @@ import pytest
 from scipy import stats as sps
 from statsmodels.stats import proportion as smp
 
-from ivp.stats.levels import Z95, level_difference, se_from_interval, wilson_interval
+from ivp.stats.levels import (
+    DESIGN_EFFECT,
+    Z95,
+    level_difference,
+    se_from_interval,
+    se_toward,
+    wilson_interval,
+)
 
 RUNS = 4000
 
@@ -107,3 +114,49 @@ def test_zero_width_intervals_are_no_basis_for_a_test() -> None:
     assert np.isnan(res.p_value)
     with pytest.raises(ValueError, match="se_a"):
         level_difference(1.0, -1.0, 2.0, 1.0)
+
+
+def test_se_toward_takes_the_side_facing_the_other_value() -> None:
+    assert se_toward(2.0, 1.0, 4.0, 3.0) == pytest.approx(2.0 / Z95)
+    assert se_toward(2.0, 1.0, 4.0, 1.0) == pytest.approx(1.0 / Z95)
+    with pytest.raises(ValueError, match="must lie in its interval"):
+        se_toward(5.0, 1.0, 4.0, 3.0)
+
+
+def _stated(pct: np.ndarray, n: float) -> tuple[np.ndarray, np.ndarray]:
+    """The Wilson interval a publisher states for each percentage on an (effective) sample of ``n``."""
+    pairs = [wilson_interval(float(v), n) for v in pct]
+    return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
+
+
+@pytest.mark.parametrize(("p", "n"), [(0.02, 300), (0.97, 200), (0.30, 150)])
+def test_stated_asymmetric_intervals_claim_at_most_the_nominal_rate(p: float, n: int) -> None:
+    """Near 0% or 100% a stated interval is asymmetric: the production path (the side facing the other
+    period) keeps false claims at or below 5%; without a difference nothing is planted."""
+    rng = np.random.default_rng(int(p * 1000) + n)
+    a = 100.0 * rng.binomial(n, p, RUNS) / n
+    b = 100.0 * rng.binomial(n, p, RUNS) / n
+    (la, ua), (lb, ub) = _stated(a, n), _stated(b, n)
+    claims = np.mean(
+        [
+            level_difference(x, se_toward(x, l1, u1, y), y, se_toward(y, l2, u2, x)).direction != 0
+            for x, l1, u1, y, l2, u2 in zip(a, la, ua, b, lb, ub, strict=True)
+        ]
+    )
+    assert claims <= _binomial_bounds(0.05, RUNS)[1], claims
+
+
+def test_n_alone_with_the_assumed_design_effect_is_not_too_sure() -> None:
+    """A weighted survey (design effect 1.8) given with only its n: the report's path (Wilson on
+    n / DESIGN_EFFECT, facing side) claims no more than 5% of no-difference pairs."""
+    rng = np.random.default_rng(3)
+    a, _se = _survey(rng, 0.15, 1500, 1.8, RUNS)
+    b, _se = _survey(rng, 0.15, 1500, 1.8, RUNS)
+    (la, ua), (lb, ub) = _stated(a, 1500 / DESIGN_EFFECT), _stated(b, 1500 / DESIGN_EFFECT)
+    claims = np.mean(
+        [
+            level_difference(x, se_toward(x, l1, u1, y), y, se_toward(y, l2, u2, x)).direction != 0
+            for x, l1, u1, y, l2, u2 in zip(a, la, ua, b, lb, ub, strict=True)
+        ]
+    )
+    assert claims <= _binomial_bounds(0.05, RUNS)[1], claims

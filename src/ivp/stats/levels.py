@@ -4,9 +4,11 @@ marks, amounts, rates a register publishes with its own interval.
 A count has a sampling model (Poisson with overdispersion, :mod:`ivp.stats.change`); a percentage from a
 survey or a mark from a panel does not, and the only honest basis for calling a difference "aantoonbaar" is
 the uncertainty its source states. So the test works from each period's standard error, taken from the
-source's 95% interval (``(upper - lower) / (2 * 1.96)``) or, for a percentage with only a sample size, from
-the Wilson interval of a simple random sample of that size (which understates the uncertainty of a
-weighted survey with a design effect above 1: the result says which it used). The two periods are treated
+source's 95% interval: the half-width on the side facing the other period over 1.96 (:func:`se_toward`;
+an interval near 0% or 100% is asymmetric, and its far side says nothing about a move the other way), or,
+for a percentage with only a sample size, from the Wilson interval of an effective sample of
+``n / DESIGN_EFFECT``: a weighted survey is more uncertain than a simple random sample of its size, and
+with the design effect taken as 1 the test claims too much (``tests/stats/test_levels.py``). The two periods are treated
 as independent samples (a new sample each period, as the Veiligheidsmonitor draws); the difference gets a
 normal (Wald) interval and a two-sided p-value. Without an interval or n there is no test.
 
@@ -26,6 +28,9 @@ from ivp.stats._checks import check_alpha
 
 #: The normal quantile of a two-sided 95% interval.
 Z95 = float(sps.norm.ppf(0.975))
+#: The design effect assumed for a survey percentage given with only its sample size: conservative for a
+#: weighted municipal survey (the simple random sample it would otherwise assume has a design effect of 1).
+DESIGN_EFFECT = 2.0
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,20 @@ def se_from_interval(lower: float, upper: float, level: float = 0.95) -> float:
     return (upper - lower) / (2.0 * float(sps.norm.ppf(0.5 + level / 2.0)))
 
 
+def se_toward(value: float, lower: float, upper: float, other: float, level: float = 0.95) -> float:
+    """The standard error of ``value`` toward ``other``: the half-width of its interval on that side.
+
+    >>> round(se_toward(2.0, 1.0, 4.0, 3.0), 3), round(se_toward(2.0, 1.0, 4.0, 1.5), 3)
+    (1.02, 0.51)
+    """
+    if not lower <= value <= upper:
+        raise ValueError(f"value {value} must lie in its interval {lower}..{upper}")
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"level must lie in (0, 1), got {level}")
+    z = float(sps.norm.ppf(0.5 + level / 2.0))
+    return (upper - value) / z if other >= value else (value - lower) / z
+
+
 def wilson_interval(percentage: float, n: float, alpha: float = 0.05) -> tuple[float, float]:
     """The Wilson score interval of a percentage from a simple random sample of ``n``, in percent.
 
@@ -69,7 +88,9 @@ def wilson_interval(percentage: float, n: float, alpha: float = 0.05) -> tuple[f
     p = percentage / 100.0
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return 100.0 * (centre - half), 100.0 * (centre + half)
+    # Mathematically low <= percentage <= high; keep it so when rounding says otherwise (at 0% and 100%).
+    low, high = 100.0 * (centre - half), 100.0 * (centre + half)
+    return max(0.0, min(low, percentage)), min(100.0, max(high, percentage))
 
 
 def level_difference(

@@ -20,6 +20,7 @@ from ivp.reports.veiligheidsbeeld.model import (
     ThemeSection,
 )
 from ivp.reports.wijkscan.raster import svg_to_png
+from ivp.stats.levels import DESIGN_EFFECT
 
 TITLE = "Cijfers uit registraties en onderzoek"
 #: The unit as a reader sees it (the stored units of :mod:`ivp.sources.reeks`).
@@ -39,7 +40,11 @@ def value_text(unit: str, value: float | None, *, protected: bool = False, thres
     ('12,5%', '€ 1.234', 'minder dan 5')
     """
     if protected:
-        return _("minder dan {t}").format(t=threshold)
+        return (
+            _("minder dan {t}").format(t=threshold)
+            if unit == "aantal"
+            else _("niet getoond (kleine aantallen)")
+        )
     if value is None:
         return "–"
     if unit == "percentage":
@@ -104,17 +109,21 @@ def sentence(ctx: ReportContext, ind: Indicator) -> str:
                 verdict += _(" ({p}; na correctie voor het aantal toetsen niet aantoonbaar)").format(
                     p=fmt.pvalue(row.p_value)
                 )
+        prov = _(" (voorlopig)")
         text = _("{name}: {a} in {pa}, {b} in {pb}; verschil {diff}; {verdict}").format(
             name=ind.title,
             a=text_a,
-            pa=row.period_a,
+            pa=row.period_a + (prov if row.provisional_a else ""),
             b=text_b,
-            pb=row.period_b,
+            pb=row.period_b + (prov if row.provisional_b else ""),
             diff=difference_text(row),
             verdict=verdict,
         )
         if row.interval_from == "n":
-            text += _(" (interval berekend uit de steekproefgrootte, zonder weging of steekproefopzet)")
+            text += _(
+                " (de bron geeft geen interval: het is berekend uit de steekproefgrootte, met een aangenomen "
+                "design-effect van {deff})"
+            ).format(deff=fmt.number(DESIGN_EFFECT, 0))
         return text + "."
     shown = "; ".join(
         f"{value_text(ind.unit, p.value, protected=p.protected, threshold=ind.threshold)} in {p.label}"

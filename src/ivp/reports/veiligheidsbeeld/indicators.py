@@ -42,7 +42,7 @@ from ivp.reports.veiligheidsbeeld.model import (
     TrendRow,
 )
 from ivp.reports.veiligheidsbeeld.nuisance import is_illustrative, with_fallback
-from ivp.stats.levels import level_difference, se_from_interval, wilson_interval
+from ivp.stats.levels import DESIGN_EFFECT, level_difference, se_toward, wilson_interval
 from ivp.store import Store, read
 
 SCHEME = REGISTER_SCHEME
@@ -115,7 +115,7 @@ def build(
         if base.unit == "aantal":
             indicator, found = _counts(base, part, population, alpha, compare, trend_provisional, fallback)
         else:
-            indicator, found = _levels(base, part, alpha, compare)
+            indicator, found = _levels(base, part, alpha, compare, population)
         by_theme.setdefault(indicator.theme, []).append(indicator)
         if found:
             rows[type_key(SCHEME, indicator.code)] = found
@@ -178,10 +178,14 @@ def _counts(
         )
     if yearly.empty:
         points = tuple(
-            _point(base, "periode", str(r["period"]), r["period_start"].year, float(r["value"]), r)
+            _point(base, base.grain, str(r["period"]), r["period_start"].year, float(r["value"]), r)
             for r in _records(part)
         )
-        note = _("periodes die geen kalenderjaar zijn: er is geen toets op verandering")
+        note = (
+            _("periodes die geen kalenderjaar zijn: er is geen toets op verandering")
+            if base.grain == "periode"
+            else _("geen volledig jaar: er is geen toets op verandering")
+        )
         return replace(base, points=points, note=note), []
     points = tuple(
         _point(
@@ -207,7 +211,11 @@ def _counts(
             t=base.threshold
         )
         return replace(base, note="; ".join([*notes, note])), []
-    spread = with_fallback(spreads(yearly, [base.code], population, {year_a, year_b}), fallback)[base.code]
+    # the spread from the shown years only: a hidden count is no value (a gap), so nothing published
+    # depends on it
+    shown_years = {p.year for p in points if not p.protected}
+    visible = yearly[yearly["year"].isin(shown_years)]
+    spread = with_fallback(spreads(visible, [base.code], population, {year_a, year_b}), fallback)[base.code]
     found: list[Row] = []
     change = change_row(yearly, base.code, year_a, year_b, population, alpha, spread)
     if change is not None:
@@ -257,12 +265,21 @@ def _opt(value: object) -> float | None:
 
 
 def _levels(
-    base: Indicator, part: pd.DataFrame, alpha: float, compare: tuple[int, int]
+    base: Indicator, part: pd.DataFrame, alpha: float, compare: tuple[int, int], population: dict[int, float]
 ) -> tuple[Indicator, list[Row]]:
     points = tuple(
-        _point(base, base.grain, str(r["period"]), r["period_start"].year, float(r["value"]), r)
+        _implied_protection(
+            base,
+            _point(base, base.grain, str(r["period"]), r["period_start"].year, float(r["value"]), r),
+            population,
+        )
         for r in _records(part)
     )
+    if any(p.protected for p in points):
+        note = _("kleine aantallen (minder dan {t}) worden niet getoond en niet getoetst").format(
+            t=base.threshold
+        )
+        return replace(base, points=points, note=note), []
     base = replace(base, points=points)
     if len(points) < 2:
         return replace(base, note=_("één meting: er is geen verandering te toetsen")), []
@@ -280,15 +297,15 @@ def _levels(
     else:
         a = points[-2]
     base = replace(base, compared=(a.label, b.label))
-    se_a, how_a = _se(base, a)
-    se_b, how_b = _se(base, b)
+    se_a, how_a = _se(base, a, b.value)
+    se_b, how_b = _se(base, b, a.value)
     if se_a is None or se_b is None:
         note = _(
             "zonder betrouwbaarheidsinterval (of steekproefgrootte) is een verschil niet als verandering te "
             "lezen"
         )
         return replace(base, note=note), []
-    assert a.value is not None  # levels are never protected
+    assert a.value is not None  # no point is protected here (returned above)
     assert b.value is not None
     res = level_difference(a.value, se_a, b.value, se_b, alpha)
     label = _(CHANGE_LABELS[res.direction + 1])
@@ -303,11 +320,31 @@ def _levels(
     return replace(base, change=row), [row]
 
 
-def _se(base: Indicator, point: IndicatorPoint) -> tuple[float | None, str]:
-    """The standard error of one period: from the source's interval, else (percentages) from n."""
+def _se(base: Indicator, point: IndicatorPoint, other: float | None) -> tuple[float | None, str]:
+    """The standard error of one period toward the other (:func:`ivp.stats.levels.se_toward`): from the
+    source's interval, else (percentages) from n with the assumed design effect."""
+    if point.value is None or other is None:
+        return None, ""
     if point.lower is not None and point.upper is not None:
-        return se_from_interval(point.lower, point.upper), "bron"
-    if base.unit == "percentage" and point.n is not None and point.value is not None:
-        low, high = wilson_interval(point.value, point.n)
-        return se_from_interval(low, high), "n"
+        return se_toward(point.value, point.lower, point.upper, other), "bron"
+    if base.unit == "percentage" and point.n is not None:
+        low, high = wilson_interval(point.value, max(1.0, point.n / DESIGN_EFFECT))
+        return se_toward(point.value, min(low, point.value), max(high, point.value), other), "n"
     return None, ""
+
+
+def _implied_protection(
+    base: Indicator, point: IndicatorPoint, population: dict[int, float]
+) -> IndicatorPoint:
+    """A rate or percentage of a non-public register hides the count it implies when that is small: a rate
+    per 1,000 times the inhabitants, a percentage times its n."""
+    if base.public or point.value is None:
+        return point
+    implied: float | None = None
+    if base.unit == "per_1000" and point.year in population:
+        implied = point.value * population[point.year] / 1000.0
+    elif base.unit == "percentage" and point.n is not None:
+        implied = point.value * point.n / 100.0
+    if implied is None or not 0.5 <= implied < base.threshold - 0.5:
+        return point
+    return replace(point, value=None, lower=None, upper=None, protected=True)

@@ -11,9 +11,10 @@ the long and recent trend, a bend) and go into the report's one Benjamini-Hochbe
 municipalities for these sources: the funnel is CBS crime's only.
 
 A source that is not open data (its licence, :func:`ivp.store.read.is_public_licence`: a police delivery,
-the meldpunt) shows no count between 0 and the workspace's disclosure threshold: such a year is a gap in
-the series and the chart, and a change whose year A or B holds one is not tested (the counts would be in
-its sentence).
+the meldpunt) shows no count between 0 and the workspace's disclosure threshold, nor a second count of the
+same year when one alone would be hidden (:func:`hidden_mask`). Every statistic is then computed from what is
+shown: a hidden count is a gap in the series, the chart and the spread; a change whose year A or B is
+hidden is not tested, a series with a gap has no trend, and no comparison uses a hidden year.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from ivp.reports.veiligheidsbeeld.model import (
     SourceBlock,
     Spread,
     TrendRow,
-    TypeSeries,
     clean_title,
 )
 from ivp.store import Store, read
@@ -157,26 +157,55 @@ def build(
         first, last = years[0], years[-1]
     loaded = sorted(set(frame["code"]))
     history = list(range(year_b - peers.HISTORY_YEARS + 1, year_b + 1))
+    public = all(_public(store, d) for d in frame["dataset"].unique())
+    hidden = pd.Series(False, index=frame.index) if public else hidden_mask(frame, threshold)
+    # Every statistic is computed from what is shown: a hidden count is no value (a gap), so neither the
+    # spread nor a comparison can be worked back to it; a series with a gap gets no trend (it would be
+    # biased, and its slope would depend on the hidden count).
+    frame = frame.assign(value=frame["value"].mask(hidden))
     spread = with_fallback(spreads(frame, loaded, population, {year_a, year_b, *history}), fallback)
     nl = peers.nl_rates(store, history, set(frame["dataset"]), measure=measure, scheme=scheme)
-    public = all(_public(store, d) for d in frame["dataset"].unique())
-    shown = pd.Series(True, index=frame.index) if public else ~frame["value"].between(1, threshold - 1)
     rows: dict[str, list[Row]] = {}
     for code in loaded:
         found: list[Row] = []
         change = change_row(frame, code, year_a, year_b, population, alpha, spread[code])
-        hidden = frame[~shown & (frame["code"] == code) & frame["year"].isin([year_a, year_b])]
-        if change is not None and hidden.empty:
+        if change is not None:
             found.append(change)
-        found.extend(
-            peers.comparisons(frame, code, gemeente, year_b, population, nl, None, None, spread[code], alpha)
-        )
-        long, recent, bend = trend_rows(
-            series_of(frame, code, years[0], years[-1]), population, alpha, provisional=trend_provisional
-        )
-        found.extend(r for r in (long, recent, bend) if r is not None)
+        gaps = bool(hidden[frame["code"] == code].any())
+        if not (gaps and hidden[(frame["code"] == code) & frame["year"].isin(history)].any()):
+            found.extend(
+                peers.comparisons(
+                    frame, code, gemeente, year_b, population, nl, None, None, spread[code], alpha
+                )
+            )
+        if not gaps:
+            long, recent, bend = trend_rows(
+                series_of(frame, code, years[0], years[-1]), population, alpha, provisional=trend_provisional
+            )
+            found.extend(r for r in (long, recent, bend) if r is not None)
         rows[type_key(scheme, code)] = [replace(r, scheme=scheme) for r in found]
     return Nuisance(frame, year_a, year_b, first, last, rows, nl, scheme, public, threshold)
+
+
+def hidden_mask(frame: pd.DataFrame, threshold: int) -> pd.Series:
+    """Which counts of a non-public source are not shown: every count from 1 to ``threshold - 1``, and
+    where that hides exactly one count of a year, also the smallest other count of that year above zero,
+    so that a published total of the year minus the shown parts does not give the hidden one back.
+
+    >>> f = pd.DataFrame({"code": ["A", "B", "C", "A", "B"], "year": [1, 1, 1, 2, 2],
+    ...                   "value": [3.0, 40.0, 12.0, 20.0, 30.0]})
+    >>> hidden_mask(f, 5).tolist()
+    [True, False, True, False, False]
+    """
+    hidden = frame["value"].between(1, threshold - 1)
+    extra: list[object] = []
+    for _year, part in frame.groupby("year"):
+        primary = hidden[part.index]
+        if int(primary.sum()) == 1 and len(part) > 1:
+            others = part.loc[~primary & (part["value"] > 0), "value"]
+            if not others.empty:
+                extra.append(others.idxmin())
+    return hidden | frame.index.isin(extra)
 
 
 def _public(store: Store, dataset: str) -> bool:
@@ -206,7 +235,9 @@ def block(found: Nuisance, codes: Sequence[str], corrected: dict[str, list[Row]]
         provisional_years=provisional,
         dataset=", ".join(datasets),
         changes=tuple(r for r in theme_rows if isinstance(r, ChangeRow)),
-        series=tuple(_protected(found, series_of(frame, c, found.first, found.last)) for c in present),
+        series=tuple(
+            replace(series_of(frame, c, found.first, found.last), scheme=found.scheme) for c in present
+        ),
         trends=tuple(r for r in theme_rows if isinstance(r, TrendRow)),
         comparisons=tuple(r for r in theme_rows if isinstance(r, ComparisonRow)),
         bends=tuple(r for r in theme_rows if isinstance(r, BendRow)),
@@ -216,12 +247,3 @@ def block(found: Nuisance, codes: Sequence[str], corrected: dict[str, list[Row]]
         public=found.public,
         threshold=found.threshold,
     )
-
-
-def _protected(found: Nuisance, series: TypeSeries) -> TypeSeries:
-    """The series of a source that is not open data without its small counts (a gap where one was)."""
-    points = tuple(
-        p if found.public or p.value is None or not 0 < p.value < found.threshold else replace(p, value=None)
-        for p in series.points
-    )
-    return replace(series, points=points, scheme=found.scheme)
