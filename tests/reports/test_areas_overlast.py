@@ -214,3 +214,18 @@ def test_a_file_with_wijk_codes_gives_one_wijk_section(tmp_path: Path) -> None:
     got = {r.code: (r.count, r.population, r.rate) for r in wijk.rows}
     # four buurten of 2,000 inhabitants per wijk
     assert got == {f"WK9999{j:02d}": (40.0 + 10 * j, 8000.0, (40.0 + 10 * j) / 8) for j in range(WIJKEN)}
+
+
+def test_the_workspace_taxonomy_decides_which_classes_are_summed(tmp_path: Path) -> None:
+    """The report passes the classes the workspace's taxonomy maps (its own classes included); a class it
+    does not map is not summed."""
+    with Store(tmp_path / "s.duckdb") as store:
+        buurten = _seed(store)
+        path = _nuisance_file(tmp_path / "o.csv", buurten, code="E33")
+        ingest(store, "politie-overlast", str(path), gemeente=GM)
+        unmapped = build_areas(store, GM, 500, threshold=5, draws=500, nuisance=True, nuisance_codes=["E35"])
+        mapped = build_areas(
+            store, GM, 500, threshold=5, draws=500, nuisance=True, nuisance_codes=["E33", "E35"]
+        )
+    assert unmapped == ()
+    assert mapped[1].category == "E33"

@@ -21,6 +21,7 @@ from ivp.lib.errors import ConfigError
 from ivp.lib.i18n import _
 from ivp.reports.core import word
 from ivp.reports.core.output import write_report
+from ivp.reports.core.raster import svg_to_png
 from ivp.reports.core.report import Report, parse_formats
 from ivp.reports.core.text import source_line
 from ivp.reports.effect import charts, sentences
@@ -31,7 +32,6 @@ from ivp.reports.veiligheidsbeeld.context import sources as store_sources
 from ivp.reports.veiligheidsbeeld.model import SourceRow
 from ivp.reports.wijkscan import events as wevents
 from ivp.reports.wijkscan.focus import Area, rd_geometry
-from ivp.reports.wijkscan.raster import svg_to_png
 from ivp.stats.effect import EffectEstimate
 from ivp.store import Store, read
 from ivp.workspace import Workspace

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 from ivp.lib import fmt
 from ivp.lib.i18n import _
 from ivp.reports.core import word
+from ivp.reports.core.raster import svg_to_png
 from ivp.reports.core.text import source_line
 from ivp.reports.core.workbook import sheet
 from ivp.reports.veiligheidsbeeld import maps, sentences
 from ivp.reports.veiligheidsbeeld.area_model import AreaRow, AreaSection
-from ivp.reports.wijkscan.raster import svg_to_png
 
 if TYPE_CHECKING:
     from ivp.reports.veiligheidsbeeld.model import ReportContext

@@ -21,6 +21,7 @@ published rates do not give away the suppressed counts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -59,12 +60,14 @@ def build_areas(
     min_expected: float = MIN_EXPECTED,
     draws: int = 4000,
     nuisance: bool = False,
+    nuisance_codes: Sequence[str] | None = None,
 ) -> tuple[AreaSection, ...]:
     """One buurt and one wijk section per crime type with buurt figures (latest year of each).
 
     ``threshold`` is the workspace's disclosure threshold (``onthul_drempel``), applied to sections whose
     counts come from a non-public source; ``min_population`` the workspace's ``min_inwoners``. With
-    ``nuisance`` the police nuisance sections of :func:`build_nuisance_areas` follow the crime sections.
+    ``nuisance`` the police nuisance sections of :func:`build_nuisance_areas` follow the crime sections;
+    ``nuisance_codes`` are the classes the workspace taxonomy maps to a theme (default: the default's).
     """
     loaded = read.counts(store, MEASURE, SCHEME, level="buurt", within=gemeente)
     sections: list[AreaSection] = []
@@ -74,8 +77,9 @@ def build_areas(
         )
     if nuisance:
         sections += build_nuisance_areas(
-            store, gemeente, min_population, threshold=threshold, min_expected=min_expected, draws=draws
-        )
+            store, gemeente, min_population, threshold=threshold, min_expected=min_expected, draws=draws,
+            codes=nuisance_codes,
+        )  # fmt: skip
     return tuple(sections)
 
 
@@ -87,10 +91,12 @@ def build_nuisance_areas(
     threshold: int = 5,
     min_expected: float = MIN_EXPECTED,
     draws: int = 4000,
+    codes: Sequence[str] | None = None,
 ) -> tuple[AreaSection, ...]:
     """A wijk and a buurt section of police nuisance registrations (latest complete year), when the store
-    has them per buurt (:func:`.area_nuisance.area_counts`); the same statistics as crime."""
-    found = area_nuisance.area_counts(store, gemeente)
+    has them per buurt (:func:`.area_nuisance.area_counts`, summing ``codes`` without a total row); the same
+    statistics as crime."""
+    found = area_nuisance.area_counts(store, gemeente, codes)
     if found is None:
         return ()
     counts = found.counts

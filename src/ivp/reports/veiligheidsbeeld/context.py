@@ -204,8 +204,9 @@ def build_context(ws: Workspace, store: Store, options: Options | None = None) -
             )
         )
     areas = area_mod.build_areas(
-        store, ws.gemeente, ws.min_inwoners, obs_totals=obs, threshold=ws.onthul_drempel, nuisance=True
-    )
+        store, ws.gemeente, ws.min_inwoners, obs_totals=obs, threshold=ws.onthul_drempel, nuisance=True,
+        nuisance_codes=[c for c in nuisance_codes if not taxonomy.is_total(nuisance.SCHEME, c)] or None,
+    )  # fmt: skip
     intro_path = ws.teksten / "inleiding.md"
     nl_now = nl.get(year_b)
     return ReportContext(

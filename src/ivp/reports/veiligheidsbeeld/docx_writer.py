@@ -1,7 +1,7 @@
 """The Veiligheidsbeeld as an editable Word document (python-docx): chapters, texts, tables, sentences.
 
 Tables stay editable Word tables; the theme charts are the same SVG as in the HTML and PDF, drawn as PNG
-pictures (:func:`ivp.reports.wijkscan.raster.svg_to_png`). The area maps are :mod:`.area_render`'s.
+pictures (:func:`ivp.reports.core.raster.svg_to_png`). The area maps are :mod:`.area_render`'s.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import Any
 from ivp.lib import fmt
 from ivp.lib.i18n import _
 from ivp.reports.core import word
+from ivp.reports.core.raster import svg_to_png
 from ivp.reports.veiligheidsbeeld import area_render, indicator_render, nuisance_render, render
 from ivp.reports.veiligheidsbeeld.context import TEXT_SECTIONS, ReportContext, ThemeSection
-from ivp.reports.wijkscan.raster import svg_to_png
 
 
 def render_docx(ctx: ReportContext) -> bytes:

@@ -8,6 +8,7 @@ from typing import Any
 from ivp.lib import fmt
 from ivp.lib.i18n import _
 from ivp.reports.core import charts, word
+from ivp.reports.core.raster import svg_to_png
 from ivp.reports.core.text import source_line
 from ivp.reports.core.workbook import Cell, sheet
 from ivp.reports.veiligheidsbeeld import render
@@ -19,7 +20,6 @@ from ivp.reports.veiligheidsbeeld.model import (
     ReportContext,
     ThemeSection,
 )
-from ivp.reports.wijkscan.raster import svg_to_png
 from ivp.stats.levels import DESIGN_EFFECT
 
 TITLE = "Cijfers uit registraties en onderzoek"

@@ -10,6 +10,7 @@ from typing import Any
 from ivp.lib import fmt
 from ivp.lib.i18n import _
 from ivp.reports.core import charts, word
+from ivp.reports.core.raster import svg_to_png
 from ivp.reports.core.text import source_line
 from ivp.reports.core.workbook import sheet
 from ivp.reports.veiligheidsbeeld import render
@@ -21,7 +22,6 @@ from ivp.reports.veiligheidsbeeld.model import (
     SourceBlock,
     ThemeSection,
 )
-from ivp.reports.wijkscan.raster import svg_to_png
 
 TITLE = "Overlastregistraties van de politie"
 #: Per count source: the block's title, the first column's header, what its figures are called, the sheet

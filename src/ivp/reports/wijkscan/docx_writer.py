@@ -10,9 +10,9 @@ from typing import Any
 from ivp.lib import fmt
 from ivp.lib.i18n import _
 from ivp.reports.core import word
+from ivp.reports.core.raster import svg_to_png
 from ivp.reports.wijkscan import render
 from ivp.reports.wijkscan.context import TEXT_NAMES, WijkscanContext
-from ivp.reports.wijkscan.raster import svg_to_png
 
 #: Width of a chart in the document (A4 minus margins).
 CHART_WIDTH_CM = 16.0
