@@ -7,15 +7,17 @@ when both are there, else between the last two complete years, and the long and 
 population as exposure and the series' own overdispersion, or when the series is too short the median of
 the report's crime series (never Poisson, see :func:`.nuisance.with_fallback`).
 
-Other units (percentage, report mark, euro, per 1,000 inhabitants) are only tested with an interval: the
-source's 95% interval, or for a percentage with only a sample size the Wilson interval of a simple random
-sample (the row says so; a weighted survey is more uncertain than that). The last period is compared with
-the one before, and a quarter or month with the same one a year earlier, so a season is no change. Without
-an interval there is no test, and the note says the difference cannot be read as a change.
+Other units (percentage, report mark, euro, per 1,000 inhabitants) are only tested with an interval, on
+the side facing the other period (:func:`ivp.stats.levels.se_toward`): the source's 95% interval, or for a
+percentage with only a sample size the Wilson interval of ``n / DESIGN_EFFECT`` respondents (the sentence
+says so). The last period is compared with the one before, and a quarter or month with the same one a year
+earlier, so a season is no change. Without an interval there is no test, and the note says the difference
+cannot be read as a change.
 
 A register that is not open data (its licence, :func:`ivp.store.read.is_public_licence`) shows no count
-below the workspace's disclosure threshold, and no test on such a count. Every test joins the report's one
-Benjamini-Hochberg family under the key ``reeks:<id>``.
+below the workspace's disclosure threshold, nor a rate or percentage that implies one, and has no test on
+such a value; the spread comes from the shown years only and a series with a hidden year has no trend.
+Every test joins the report's one Benjamini-Hochberg family under the key ``reeks:<id>``.
 """
 
 from __future__ import annotations

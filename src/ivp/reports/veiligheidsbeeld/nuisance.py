@@ -157,7 +157,8 @@ def build(
         first, last = years[0], years[-1]
     loaded = sorted(set(frame["code"]))
     history = list(range(year_b - peers.HISTORY_YEARS + 1, year_b + 1))
-    public = all(_public(store, d) for d in frame["dataset"].unique())
+    open_data = {r.dataset for r in read.provenance(store) if r.public}
+    public = all(d in open_data for d in frame["dataset"].unique())
     hidden = pd.Series(False, index=frame.index) if public else hidden_mask(frame, threshold)
     # Every statistic is computed from what is shown: a hidden count is no value (a gap), so neither the
     # spread nor a comparison can be worked back to it; a series with a gap gets no trend (it would be
@@ -206,11 +207,6 @@ def hidden_mask(frame: pd.DataFrame, threshold: int) -> pd.Series:
             if not others.empty:
                 extra.append(others.idxmin())
     return hidden | frame.index.isin(extra)
-
-
-def _public(store: Store, dataset: str) -> bool:
-    """Whether a loaded dataset is open data, by the licence recorded on load."""
-    return any(r.public for r in read.provenance(store) if r.dataset == dataset)
 
 
 def block(found: Nuisance, codes: Sequence[str], corrected: dict[str, list[Row]]) -> SourceBlock | None:
